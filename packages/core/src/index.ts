@@ -1,0 +1,83 @@
+/**
+ * @eidetica/core: Eidetica's entry model, content IDs, canonical DAG-CBOR encoding, Ed25519
+ * signatures, the CRDT `Doc`, and DAG algorithms.
+ *
+ * @example
+ * ```ts
+ * import { EntryBuilder, SigningKey, signEntry, encodeWireEntry, parseWireEntry } from "@eidetica/core";
+ *
+ * const key = SigningKey.generate();
+ * const root = signEntry(EntryBuilder.root().build(), key);
+ * const received = parseWireEntry(encodeWireEntry(root));
+ * received.id === root.id; // true: the ID is recomputed, never trusted
+ * ```
+ * @packageDocumentation
+ */
+
+export {
+  BadSignatureError,
+  CrdtTypeMismatchError,
+  EideticaError,
+  IdMismatchError,
+  InvalidKeyError,
+  InvalidPathError,
+  LimitExceededError,
+  MalformedError,
+  UnsupportedVersionError,
+  isEideticaError,
+  type CoreErrorCode,
+  type EideticaErrorOptions,
+} from "./errors/errors.js";
+export { LIMITS, type LimitName, type Limits } from "./limits.js";
+
+export { manualClock, systemClock, type Clock, type ManualClock } from "./util/clock.js";
+export { randomU64, randomUuidV4, seededRandom, systemRandom, type Random } from "./util/random.js";
+export { bytesEqual, compareUtf8, concatBytes, fromHex, fromUtf8, toHex, utf8 } from "./util/bytes.js";
+export { fromBase64, toBase64 } from "./util/base64.js";
+export { jsonDepth, parseJsonLimited, type JsonLimits } from "./util/json-limits.js";
+
+export {
+  BLAKE3_CODE,
+  DAG_CBOR_CODEC,
+  EMPTY_ID,
+  RAW_CODEC,
+  compareIds,
+  idFromBytes,
+  idFromDagCbor,
+  idFromRawBytes,
+  idToBytes,
+  parseId,
+  sortedUniqueIds,
+  type ID,
+} from "./id/id.js";
+
+export {
+  ENTRY_VERSION,
+  INDEX_STORE,
+  ROOT_STORE,
+  SETTINGS_STORE,
+  UNSIGNED_KEY,
+  hintOf,
+  isHintSet,
+  sigInfoMalformedReason,
+  type DelegationSigKey,
+  type DelegationStep,
+  type DirectSigKey,
+  type EntryFields,
+  type KeyHint,
+  type PublicKeyText,
+  type SigInfo,
+  type SigKey,
+  type SubTreeNode,
+  type TreeNode,
+} from "./entry/types.js";
+export { Entry } from "./entry/entry.js";
+export { EntryBuilder } from "./entry/builder.js";
+export { encodeEntryCbor } from "./entry/canonical.js";
+export { checkEntryStructure } from "./entry/structure.js";
+export { decodeWireEntry, encodeWireEntry, entryToWire, parseWireEntry, type WireEntry } from "./entry/wire.js";
+export { decodeEntryMetadata, encodeEntryMetadata, type EntryMetadata } from "./entry/metadata.js";
+export { assertEntrySignature, signEntry, verifyEntrySignature, type SignEntryOptions } from "./entry/signing.js";
+
+export { defaultEd25519, nobleEd25519, nodeEd25519, type Ed25519Provider } from "./crypto/ed25519.js";
+export { SigningKey, formatPublicKey, isPublicKeyText, parsePublicKey, verifySignature } from "./crypto/keys.js";
