@@ -71,7 +71,7 @@ export {
   type SubTreeNode,
   type TreeNode,
 } from "./entry/types.js";
-export { Entry } from "./entry/entry.js";
+export { Entry, checkEntryId } from "./entry/entry.js";
 export { EntryBuilder } from "./entry/builder.js";
 export { encodeEntryCbor } from "./entry/canonical.js";
 export { checkEntryStructure } from "./entry/structure.js";

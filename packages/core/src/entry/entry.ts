@@ -1,7 +1,7 @@
 /**
  * The immutable {@link Entry}: a checked set of fields with its canonical encoding and its ID.
  */
-import { LimitExceededError } from "../errors/errors.js";
+import { IdMismatchError, LimitExceededError } from "../errors/errors.js";
 import { idFromDagCbor, type ID } from "../id/id.js";
 import { LIMITS } from "../limits.js";
 import { encodeEntryCbor } from "./canonical.js";
@@ -135,4 +135,12 @@ export class Entry implements EntryFields {
   withSigInfo(sig: SigInfo): Entry {
     return Entry.fromFields({ tree: this.tree, subtrees: this.subtrees, sig });
   }
+}
+
+/**
+ * Checks that an ID someone claims for an entry is the ID of its content.
+ * @throws {IdMismatchError} if it is not.
+ */
+export function checkEntryId(entry: Entry, claimed: ID): void {
+  if (entry.id !== claimed) throw new IdMismatchError(claimed, entry.id);
 }

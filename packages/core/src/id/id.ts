@@ -86,14 +86,18 @@ for (const [index, char] of [..."abcdefghijklmnopqrstuvwxyz234567"].entries()) {
   BASE32_RANK[char.charCodeAt(0)] = index;
 }
 
-// A `bafyr4i…` string of 59 characters holds exactly 36 bytes (288 bits) in 290 bits; the last
-// character's two low bits must be zero for the text to be canonical.
+// A `bafyr4i…` string of 59 characters holds exactly 36 bytes (288 bits) in 290 bits. The
+// prefix spells 30 of the 32 header bits; the next character carries the last two (both 0, of
+// the digest length 0x20) in its top bits, and the last character's two low bits are padding,
+// which must be zero for the text to be canonical.
 function isCanonicalEntryId(text: string): boolean {
   for (let i = ENTRY_ID_PREFIX.length; i < ENTRY_ID_LENGTH; i++) {
     const code = text.charCodeAt(i);
     if (code >= 128 || BASE32_RANK[code] === -1) return false;
   }
-  return ((BASE32_RANK[text.charCodeAt(ENTRY_ID_LENGTH - 1)] ?? 0) & 0b11) === 0;
+  const headerTail = (BASE32_RANK[text.charCodeAt(ENTRY_ID_PREFIX.length)] ?? 0) >> 3;
+  const padding = (BASE32_RANK[text.charCodeAt(ENTRY_ID_LENGTH - 1)] ?? 0) & 0b11;
+  return headerTail === 0 && padding === 0;
 }
 
 const BASE32_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567";

@@ -1,0 +1,73 @@
+/**
+ * Random entries against independent implementations: @ipld/dag-cbor for the canonical
+ * encoding, multiformats for the CID, and the JSON wire round trip.
+ */
+import * as dagCbor from "@ipld/dag-cbor";
+import { blake3 } from "@noble/hashes/blake3.js";
+import * as fc from "fast-check";
+import { CID } from "multiformats/cid";
+import { create as createDigest } from "multiformats/hashes/digest";
+import { describe, expect, it } from "vitest";
+import { compareIds, compareUtf8, encodeWireEntry, parseWireEntry, toHex, verifyEntrySignature } from "../../src/index.js";
+import { arbEntry } from "../support/arbitraries.js";
+import { fcParams } from "../support/seed.js";
+import { toIpld } from "./vectors.test.js";
+
+describe("random entries", () => {
+  it("encode exactly as @ipld/dag-cbor and hash to the independently computed CID", () => {
+    fc.assert(
+      fc.property(arbEntry, (entry) => {
+        const reference = dagCbor.encode(toIpld(entry));
+        expect(toHex(entry.encode())).toBe(toHex(reference));
+        expect(entry.id).toBe(CID.createV1(0x71, createDigest(0x1e, blake3(reference))).toString());
+      }),
+      fcParams(1000),
+    );
+  });
+
+  it("survive the JSON wire round trip with the same ID", () => {
+    fc.assert(
+      fc.property(arbEntry, (entry) => {
+        const text = encodeWireEntry(entry);
+        const decoded = parseWireEntry(text);
+        expect(decoded.id).toBe(entry.id);
+        expect(encodeWireEntry(decoded)).toBe(text);
+      }),
+      fcParams(1000),
+    );
+  });
+
+  it("are canonical: parents sorted by binary ID, stores by UTF-8 name", () => {
+    fc.assert(
+      fc.property(arbEntry, (entry) => {
+        const lists = [entry.tree.parents, ...entry.subtrees.map((s) => s.parents)];
+        for (const list of lists) {
+          for (let i = 1; i < list.length; i++) expect(compareIds(list[i - 1]!, list[i]!)).toBeLessThan(0);
+        }
+        for (let i = 1; i < entry.subtrees.length; i++) {
+          expect(compareUtf8(entry.subtrees[i - 1]!.name, entry.subtrees[i]!.name)).toBeLessThan(0);
+        }
+      }),
+      fcParams(500),
+    );
+  });
+
+  it("verify when signed with a pubkey hint, and fail once any signed byte changes", () => {
+    fc.assert(
+      fc.property(arbEntry, fc.nat(), (entry, at) => {
+        fc.pre(entry.sig.sig !== undefined);
+        const hint = "Direct" in entry.sig.key ? entry.sig.key.Direct.hint : entry.sig.key.Delegation.hint;
+        fc.pre(hint.pubkey !== undefined);
+        expect(verifyEntrySignature(entry)).toBe(true);
+        // Change one metadata byte (or add metadata): same key, different signed content.
+        const metadata = entry.tree.metadata ?? new Uint8Array(0);
+        const changed = metadata.length === 0 ? Uint8Array.of(0) : metadata.slice();
+        if (metadata.length > 0) changed[at % changed.length] = (changed[at % changed.length]! + 1) % 256;
+        const wire = JSON.parse(encodeWireEntry(entry)) as { tree: { metadata?: number[] } };
+        wire.tree.metadata = Array.from(changed);
+        expect(verifyEntrySignature(parseWireEntry(JSON.stringify(wire)))).toBe(false);
+      }),
+      fcParams(300),
+    );
+  });
+});
