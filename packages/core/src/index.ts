@@ -81,3 +81,24 @@ export { assertEntrySignature, signEntry, verifyEntrySignature, type SignEntryOp
 
 export { defaultEd25519, nobleEd25519, nodeEd25519, type Ed25519Provider } from "./crypto/ed25519.js";
 export { SigningKey, formatPublicKey, isPublicKeyText, parsePublicKey, verifySignature } from "./crypto/keys.js";
+
+export {
+  MemoryDag,
+  ancestorClosure,
+  compareByHeightThenId,
+  findTips,
+  isAncestor,
+  isHeightConsistent,
+  missingForPeer,
+  missingParents,
+  nextHeight,
+  topologicalOrder,
+  type AncestorClosureOptions,
+  type DagRecord,
+  type DagView,
+  type HeightAndId,
+  type HeightsView,
+  type IsAncestorOptions,
+  type MissingForPeerOptions,
+  type ParentsView,
+} from "./dag/index.js";
