@@ -102,3 +102,14 @@ export {
   type MissingForPeerOptions,
   type ParentsView,
 } from "./dag/index.js";
+
+export {
+  BACKEND_BRAND,
+  VERIFICATION_CODES,
+  isBackend,
+  type AncestorsOptions,
+  type Backend,
+  type InstanceRecordKind,
+  type VerificationStatus,
+} from "./backend/backend.js";
+export { MemoryBackend, type MemoryBackendOptions } from "./backend/memory.js";
