@@ -18,7 +18,13 @@ export type CoreErrorCode =
   | "INVALID_KEY"
   | "UNSUPPORTED_VERSION"
   | "CRDT_TYPE_MISMATCH"
-  | "INVALID_PATH";
+  | "INVALID_PATH"
+  | "UNAUTHORIZED"
+  | "NOT_FOUND"
+  | "WRONG_DATABASE"
+  | "INVALID_STATE"
+  | "STORE_TYPE_MISMATCH"
+  | "VALIDATION_FAILED";
 
 /** Options accepted by every {@link EideticaError} constructor. */
 export interface EideticaErrorOptions {
@@ -137,4 +143,34 @@ export class CrdtTypeMismatchError extends EideticaError {
 /** A document path is invalid for the requested operation. */
 export class InvalidPathError extends EideticaError {
   readonly code = "INVALID_PATH";
+}
+
+/** A key is not allowed to do what was asked: no grant, revoked, or too weak a permission. */
+export class UnauthorizedError extends EideticaError {
+  readonly code = "UNAUTHORIZED";
+}
+
+/** A database, entry or row that was asked for does not exist here. */
+export class NotFoundError extends EideticaError {
+  readonly code = "NOT_FOUND";
+}
+
+/** An entry belongs to another database than the one it was given for. */
+export class WrongDatabaseError extends EideticaError {
+  readonly code = "WRONG_DATABASE";
+}
+
+/** An object was used in a state that does not allow it, such as a committed transaction. */
+export class InvalidStateError extends EideticaError {
+  readonly code = "INVALID_STATE";
+}
+
+/** A store was opened as a type other than the one it was created with. */
+export class StoreTypeMismatchError extends EideticaError {
+  readonly code = "STORE_TYPE_MISMATCH";
+}
+
+/** A value did not pass an application-supplied validator (such as a table's schema). */
+export class ValidationError extends EideticaError {
+  readonly code = "VALIDATION_FAILED";
 }
