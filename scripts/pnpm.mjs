@@ -3,7 +3,8 @@
 // (corepack is not used: its signature check fails on some machines.)
 import { spawnSync } from "node:child_process";
 
-const PNPM = "pnpm@10";
+// Keep in step with "packageManager" in package.json.
+const PNPM = "pnpm@10.34.9";
 const npx = process.platform === "win32" ? "npx.cmd" : "npx";
 const result = spawnSync(npx, ["-y", PNPM, ...process.argv.slice(2)], {
   stdio: "inherit",

@@ -1,0 +1,24 @@
+/** The README's example must keep working: it is extracted, run, and its output checked. */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterAll, expect, it, vi } from "vitest";
+
+const here = new URL(".", import.meta.url).pathname;
+const dir = mkdtempSync(join(here, ".readme-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+it("the README example runs and prints what it promises", async () => {
+  const readme = readFileSync(join(here, "..", "README.md"), "utf8");
+  const code = /```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+  expect(code).toBeDefined();
+  const file = join(dir, "example.ts");
+  writeFileSync(file, (code ?? "").replace('"@eidetica/core"', JSON.stringify(pathToFileURL(join(here, "..", "src", "index.ts")).href)));
+  const log = vi.spyOn(console, "log").mockImplementation(() => undefined);
+  try {
+    await import(pathToFileURL(file).href);
+    expect(log.mock.calls).toEqual([[true, true], [{ milk: true }]]);
+  } finally {
+    log.mockRestore();
+  }
+});
