@@ -148,3 +148,44 @@ export {
   type ValueInput,
   type ValueKind,
 } from "./crdt/index.js";
+
+export {
+  READ,
+  admin,
+  canAdmin,
+  canWrite,
+  comparePermissions,
+  formatPermission,
+  permissionFromDoc,
+  permissionFromWire,
+  permissionToDoc,
+  permissionToWire,
+  permits,
+  write,
+  type Permission,
+} from "./auth/permission.js";
+export {
+  AuthSettings,
+  authKeyFromDoc,
+  authKeyToDoc,
+  type AuthKey,
+  type KeyStatus,
+  type ResolvedKey,
+} from "./auth/settings.js";
+export { validateEntryAuth, type EntryAuthResult } from "./auth/validate.js";
+
+export {
+  Instance,
+  type CreateDatabaseOptions,
+  type InstanceOptions,
+  type PeerIngestStats,
+} from "./database/instance.js";
+export { Database } from "./database/database.js";
+export { Transaction } from "./database/transaction.js";
+export { DocStore, DOCSTORE_TYPE } from "./database/stores/doc-store.js";
+export { Table, TABLE_TYPE, type TableOptions } from "./database/stores/table.js";
+export { SettingsStore, parseHeightStrategy, type HeightStrategy } from "./database/stores/settings-store.js";
+export type { IngestResult, IngestStatus, IngestVerdict } from "./database/ingest.js";
+export type { QuarantineLimits } from "./database/quarantine.js";
+export type { WriteCallback, WriteEvent, WriteSource } from "./database/tree-state.js";
+export { dependenciesOf, pinOf } from "./database/verify.js";

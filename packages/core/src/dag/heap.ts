@@ -21,6 +21,11 @@ export class MinHeap<T> {
     return this.#items.length;
   }
 
+  /** The least item without removing it, or `undefined` when empty. */
+  peek(): T | undefined {
+    return this.#items[0];
+  }
+
   /** Adds an item. */
   push(item: T): void {
     const items = this.#items;

@@ -1,0 +1,194 @@
+/**
+ * Ingest of entries from a peer (DESIGN 4.2): every entry is verified before it is stored;
+ * entries whose dependencies are missing wait in quarantine; the batch is resolved in a
+ * deterministic, documented way (reliability E12):
+ *
+ * - Each input entry gets one verdict, in input order: `stored`, `duplicate` (already held or
+ *   repeated in the batch: no second write, no second callback), `quarantined` (waiting for a
+ *   parent or pinned settings entry), or `rejected` with a typed error.
+ * - Entries are decided parents first, ties by (height, ID). An entry that fails verification
+ *   is rejected, and so is every entry of the batch that depends on it. Valid entries that do
+ *   not depend on a rejected one are stored.
+ * - Entries already in quarantine (from any peer) are promoted in the same pass when the batch
+ *   brings what they waited for.
+ * - Everything accepted is written in one atomic backend batch.
+ */
+import type { Backend } from "../backend/backend.js";
+import type { Ed25519Provider } from "../crypto/ed25519.js";
+import { compareByHeightThenId } from "../dag/order.js";
+import { MinHeap } from "../dag/heap.js";
+import type { Entry } from "../entry/entry.js";
+import { isEideticaError, LimitExceededError, MalformedError, WrongDatabaseError, type EideticaError } from "../errors/errors.js";
+import type { ID } from "../id/id.js";
+import { overlaySource } from "./entry-source.js";
+import type { Quarantine } from "./quarantine.js";
+import type { StateCache } from "./state.js";
+import { dependenciesOf, verifyEntry } from "./verify.js";
+
+/** The outcome for one entry of a batch. */
+export type IngestStatus = "stored" | "duplicate" | "quarantined" | "rejected";
+
+/** The verdict on one input entry. */
+export interface IngestVerdict {
+  readonly id: ID;
+  readonly status: IngestStatus;
+  /** Why it was rejected. */
+  readonly error?: EideticaError;
+}
+
+/** The result of an ingest. */
+export interface IngestResult {
+  /** One verdict per input entry, in input order. */
+  readonly verdicts: readonly IngestVerdict[];
+  /** Every entry that became visible, parents first: input entries and promoted ones. */
+  readonly stored: readonly ID[];
+  readonly rejected: number;
+  readonly quarantined: number;
+  readonly duplicates: number;
+}
+
+/** What {@link ingestBatch} works with. */
+export interface IngestContext {
+  readonly tree: ID;
+  readonly backend: Backend;
+  readonly states: StateCache;
+  readonly provider: Ed25519Provider;
+  readonly quarantine: Quarantine;
+}
+
+interface Candidate {
+  readonly entry: Entry;
+  readonly id: ID;
+  readonly height: number;
+  readonly peer: string;
+  readonly fromInput: boolean;
+  internalDeps: number;
+  missing: boolean;
+  readonly dependents: Candidate[];
+  decided?: { status: "stored" } | { status: "rejected"; error: EideticaError };
+}
+
+/** Verifies and stores a batch from `peer`; see the module documentation for the rules. */
+export async function ingestBatch(
+  context: IngestContext,
+  entries: readonly Entry[],
+  peer: string,
+): Promise<{ result: IngestResult; stored: Entry[] }> {
+  const { tree, backend, quarantine } = context;
+  quarantine.sweep();
+  const verdicts: (IngestVerdict | ID)[] = [];
+  const candidates = new Map<ID, Candidate>();
+  const newCandidate = (entry: Entry, from: string, fromInput: boolean): Candidate => ({
+    entry,
+    id: entry.id,
+    height: entry.height,
+    peer: from,
+    fromInput,
+    internalDeps: 0,
+    missing: false,
+    dependents: [],
+  });
+
+  for (const entry of entries) {
+    const id = entry.id;
+    if (!entry.inTree(tree)) {
+      verdicts.push({ id, status: "rejected", error: new WrongDatabaseError(`entry ${id} belongs to another database`) });
+    } else if (candidates.has(id) || (await backend.hasEntry(id))) {
+      verdicts.push({ id, status: "duplicate" });
+    } else {
+      candidates.set(id, newCandidate(entry, peer, true));
+      verdicts.push(id);
+    }
+  }
+  for (const waiting of quarantine.waitingFor(tree)) {
+    if (!candidates.has(waiting.entry.id)) candidates.set(waiting.entry.id, newCandidate(waiting.entry, waiting.peer, false));
+  }
+
+  // Link each candidate to the candidates it depends on; note dependencies held nowhere.
+  const reject = (candidate: Candidate, error: EideticaError) => {
+    const stack = [candidate];
+    candidate.decided = { status: "rejected", error };
+    while (stack.length > 0) {
+      for (const dependent of (stack.pop() as Candidate).dependents) {
+        if (dependent.decided !== undefined) continue;
+        dependent.decided = { status: "rejected", error: new MalformedError(`depends on rejected entry ${candidate.id}`) };
+        stack.push(dependent);
+      }
+    }
+  };
+  const malformed: [Candidate, EideticaError][] = [];
+  for (const candidate of candidates.values()) {
+    let deps: ID[];
+    try {
+      deps = dependenciesOf(candidate.entry);
+    } catch (error) {
+      if (!isEideticaError(error)) throw error;
+      malformed.push([candidate, error]);
+      continue;
+    }
+    for (const dep of deps) {
+      const internal = candidates.get(dep);
+      if (internal !== undefined) {
+        internal.dependents.push(candidate);
+        candidate.internalDeps++;
+      } else if (!(await backend.hasEntry(dep))) {
+        candidate.missing = true;
+      }
+    }
+  }
+  for (const [candidate, error] of malformed) reject(candidate, error);
+
+  // Kahn's algorithm, lowest (height, ID) first.
+  const ready = new MinHeap<Candidate>((a, b) => compareByHeightThenId(a, b) < 0);
+  for (const candidate of candidates.values()) {
+    if (candidate.decided === undefined && !candidate.missing && candidate.internalDeps === 0) ready.push(candidate);
+  }
+  const staged = new Map<ID, Entry>();
+  const accepted: Entry[] = [];
+  const source = overlaySource(backend, staged);
+  for (let candidate = ready.pop(); candidate !== undefined; candidate = ready.pop()) {
+    if (candidate.decided !== undefined) continue;
+    try {
+      await verifyEntry(candidate.entry, { tree, source, states: context.states, provider: context.provider });
+    } catch (error) {
+      if (!isEideticaError(error)) throw error;
+      reject(candidate, error);
+      continue;
+    }
+    candidate.decided = { status: "stored" };
+    staged.set(candidate.id, candidate.entry);
+    accepted.push(candidate.entry);
+    for (const dependent of candidate.dependents) {
+      dependent.internalDeps--;
+      if (dependent.internalDeps === 0 && !dependent.missing && dependent.decided === undefined) ready.push(dependent);
+    }
+  }
+
+  if (accepted.length > 0) await backend.putEntries(accepted, "verified");
+  let rejected = 0;
+  let quarantined = 0;
+  let duplicates = 0;
+  for (const candidate of candidates.values()) {
+    if (candidate.decided !== undefined) quarantine.remove(candidate.id);
+    else if (candidate.fromInput) quarantine.add(candidate.peer, tree, candidate.entry);
+  }
+  const final = verdicts.map((verdict): IngestVerdict => {
+    if (typeof verdict !== "string") return verdict;
+    const decided = candidates.get(verdict)?.decided;
+    if (decided === undefined) {
+      if (quarantine.has(verdict)) return { id: verdict, status: "quarantined" };
+      const error = new LimitExceededError("quarantineEntriesPerPeer", quarantine.limits.entriesPerPeer, quarantine.size(peer).entries + 1);
+      return { id: verdict, status: "rejected", error };
+    }
+    return decided.status === "stored" ? { id: verdict, status: "stored" } : { id: verdict, ...decided };
+  });
+  for (const verdict of final) {
+    if (verdict.status === "rejected") rejected++;
+    else if (verdict.status === "quarantined") quarantined++;
+    else if (verdict.status === "duplicate") duplicates++;
+  }
+  return {
+    result: { verdicts: final, stored: accepted.map((e) => e.id), rejected, quarantined, duplicates },
+    stored: accepted,
+  };
+}

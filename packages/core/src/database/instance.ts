@@ -1,0 +1,256 @@
+/**
+ * {@link Instance}: one device's view of a backend: its device key (the sync identity), its
+ * databases, the global write callbacks, and the ingest path sync calls.
+ */
+import { authKeyToDoc } from "../auth/settings.js";
+import { admin } from "../auth/permission.js";
+import type { Backend } from "../backend/backend.js";
+import { MemoryBackend } from "../backend/memory.js";
+import { Doc } from "../crdt/doc.js";
+import { docToJsonBytes } from "../crdt/json.js";
+import { defaultEd25519, type Ed25519Provider } from "../crypto/ed25519.js";
+import { SigningKey } from "../crypto/keys.js";
+import { EntryBuilder } from "../entry/builder.js";
+import type { Entry } from "../entry/entry.js";
+import { encodeEntryMetadata } from "../entry/metadata.js";
+import { signEntry } from "../entry/signing.js";
+import { ROOT_STORE, SETTINGS_STORE, type PublicKeyText } from "../entry/types.js";
+import { InvalidStateError, MalformedError, NotFoundError } from "../errors/errors.js";
+import type { ID } from "../id/id.js";
+import { utf8 } from "../util/bytes.js";
+import { systemClock, type Clock } from "../util/clock.js";
+import { randomU64, systemRandom, type Random } from "../util/random.js";
+import { Database } from "./database.js";
+import { ingestBatch, type IngestResult } from "./ingest.js";
+import { Quarantine, type QuarantineLimits } from "./quarantine.js";
+import { StateCache } from "./state.js";
+import { newTreeState, type TreeState, type WriteCallback, type WriteEvent, type WriteSource } from "./tree-state.js";
+import { verifyEntry } from "./verify.js";
+
+/** Options of {@link Instance.create} and {@link Instance.open}. */
+export interface InstanceOptions {
+  /** Where entries live. Default: a new {@link MemoryBackend}. */
+  readonly backend?: Backend;
+  readonly clock?: Clock;
+  readonly random?: Random;
+  readonly ed25519?: Ed25519Provider;
+  readonly quarantine?: QuarantineLimits;
+  /** Called with errors thrown by write callbacks (they are counted either way). */
+  readonly onCallbackError?: (error: unknown) => void;
+}
+
+/** Options of {@link Instance.createDatabase}. */
+export interface CreateDatabaseOptions {
+  /** The key that creates the database and becomes its first Admin. Default: the device key. */
+  readonly signingKey?: SigningKey;
+  /** Initial settings; must not contain `auth`, which is written for the signing key. */
+  readonly settings?: Doc;
+  /** Sets `_settings.name`. */
+  readonly name?: string;
+}
+
+/** Counters an instance keeps about one peer's ingests. */
+export interface PeerIngestStats {
+  stored: number;
+  duplicates: number;
+  quarantined: number;
+  rejected: number;
+}
+
+/**
+ * A device's handle on a backend.
+ *
+ * @example
+ * ```ts
+ * const instance = await Instance.create();
+ * const db = await instance.createDatabase({ name: "notes" });
+ * await db.withTransaction(async (txn) => (await txn.docStore("todo")).set("milk", true));
+ * (await db.storeState("todo")).toPlain(); // { milk: true }
+ * ```
+ */
+export class Instance {
+  readonly backend: Backend;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly ed25519: Ed25519Provider;
+  /** The device key: the instance's identity in sync. */
+  readonly deviceKey: SigningKey;
+  /** Errors thrown by write callbacks. */
+  callbackErrors = 0;
+  readonly #trees = new Map<ID, TreeState>();
+  readonly #callbacks = new Set<WriteCallback>();
+  readonly #quarantine: Quarantine;
+  readonly #peers = new Map<string, PeerIngestStats>();
+  readonly #onCallbackError: ((error: unknown) => void) | undefined;
+
+  private constructor(options: InstanceOptions, backend: Backend, deviceKey: SigningKey) {
+    this.backend = backend;
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? systemRandom;
+    this.ed25519 = options.ed25519 ?? defaultEd25519();
+    this.deviceKey = deviceKey;
+    this.#quarantine = new Quarantine(this.clock, options.quarantine);
+    this.#onCallbackError = options.onCallbackError;
+  }
+
+  /**
+   * Initializes a new instance on an empty backend: generates and stores the device key.
+   * @throws {InvalidStateError} if the backend already holds an instance.
+   */
+  static async create(options: InstanceOptions = {}): Promise<Instance> {
+    const backend = options.backend ?? new MemoryBackend();
+    if ((await backend.getInstanceRecord("secrets")) !== undefined) {
+      throw new InvalidStateError("the backend already holds an instance; open it instead");
+    }
+    const key = SigningKey.generate(options.random ?? systemRandom, options.ed25519);
+    await backend.putInstanceRecord("secrets", JSON.stringify({ signing_key: key.toSecretString() }));
+    await backend.putInstanceRecord("metadata", JSON.stringify({ id: key.publicKey }));
+    return new Instance(options, backend, key);
+  }
+
+  /**
+   * Opens the instance a backend holds.
+   * @throws {NotFoundError} if it holds none.
+   */
+  static async open(options: InstanceOptions & { readonly backend: Backend }): Promise<Instance> {
+    const secrets = await options.backend.getInstanceRecord("secrets");
+    if (secrets === undefined) throw new NotFoundError("the backend holds no instance");
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(secrets);
+    } catch (error) {
+      throw new MalformedError("instance secrets are not JSON", "secrets", { cause: error });
+    }
+    const text = (parsed as { signing_key?: unknown } | null)?.signing_key;
+    if (typeof text !== "string") throw new MalformedError("instance secrets hold no signing key", "secrets");
+    return new Instance(options, options.backend, SigningKey.fromString(text, options.ed25519));
+  }
+
+  /** Opens the backend's instance, or creates one if it holds none. */
+  static async openOrCreate(options: InstanceOptions & { readonly backend: Backend }): Promise<Instance> {
+    return (await options.backend.getInstanceRecord("secrets")) === undefined
+      ? Instance.create(options)
+      : Instance.open(options);
+  }
+
+  /** The device's public key: its identity in sync. */
+  get id(): PublicKeyText {
+    return this.deviceKey.publicKey;
+  }
+
+  /** @internal The shared state of database `id`. */
+  tree(id: ID): TreeState {
+    let tree = this.#trees.get(id);
+    if (tree === undefined) {
+      tree = newTreeState(id, new StateCache(this.backend, id));
+      this.#trees.set(id, tree);
+    }
+    return tree;
+  }
+
+  /** IDs of every database held (their root entries), sorted. */
+  async listDatabases(): Promise<ID[]> {
+    return this.backend.allRoots();
+  }
+
+  /**
+   * Creates a database (spec 1.6): a root entry whose settings grant the signing key Admin(0),
+   * signed by that key. The root's ID is the database ID.
+   */
+  async createDatabase(options: CreateDatabaseOptions = {}): Promise<Database> {
+    const key = options.signingKey ?? this.deviceKey;
+    let settings = options.settings ?? new Doc();
+    if (settings.get("auth") !== undefined) {
+      throw new MalformedError("initial settings must not contain auth; it is written for the signing key", "_settings.auth");
+    }
+    if (options.name !== undefined) settings = settings.set("name", options.name);
+    settings = settings.set(`auth.keys.${key.publicKey}`, authKeyToDoc({ permission: admin(0), status: "Active" }));
+    const unsigned = EntryBuilder.root()
+      .storeData(ROOT_STORE, utf8('""'))
+      .storeData(SETTINGS_STORE, docToJsonBytes(settings))
+      .metadata(encodeEntryMetadata({ settingsTips: [], entropy: randomU64(this.random) }))
+      .build();
+    const root = signEntry(unsigned, key);
+    const tree = this.tree(root.id);
+    await tree.lock.run(async () => {
+      await verifyEntry(root, { tree: root.id, source: this.backend, states: tree.states, provider: this.ed25519 });
+      await this.backend.putEntries([root], "verified");
+    });
+    await this.notify(tree, [root.id], "local");
+    return new Database(this, tree, key);
+  }
+
+  /**
+   * Opens a database held by this instance.
+   * @throws {NotFoundError} if its root is not held.
+   */
+  async openDatabase(id: ID, options: { readonly signingKey?: SigningKey } = {}): Promise<Database> {
+    const root = await this.backend.getEntry(id);
+    if (root === undefined || !root.isRoot) throw new NotFoundError(`database ${id} is not held here`);
+    return new Database(this, this.tree(id), options.signingKey ?? this.deviceKey);
+  }
+
+  /** Registers a callback for writes to every database; returns the unsubscribe function. */
+  onWrite(callback: WriteCallback): () => void {
+    this.#callbacks.add(callback);
+    return () => this.#callbacks.delete(callback);
+  }
+
+  /**
+   * Verifies and stores entries of database `tree` that peer `from` sent (verify before
+   * visible; see {@link ingestBatch} for the batch rules). Fires `remote` write callbacks once
+   * for the entries that became visible.
+   */
+  async ingest(tree: ID, entries: readonly Entry[], options: { readonly from: string }): Promise<IngestResult> {
+    const state = this.tree(tree);
+    const { result } = await state.lock.run(() =>
+      ingestBatch(
+        { tree, backend: this.backend, states: state.states, provider: this.ed25519, quarantine: this.#quarantine },
+        entries,
+        options.from,
+      ),
+    );
+    const stats = this.peerStats(options.from);
+    stats.stored += result.verdicts.filter((v) => v.status === "stored").length;
+    stats.duplicates += result.duplicates;
+    stats.quarantined += result.quarantined;
+    stats.rejected += result.rejected;
+    if (result.stored.length > 0) await this.notify(state, result.stored, "remote", options.from);
+    return result;
+  }
+
+  /** Ingest counters for one peer (a live object). */
+  peerStats(peer: string): PeerIngestStats {
+    let stats = this.#peers.get(peer);
+    if (stats === undefined) {
+      stats = { stored: 0, duplicates: 0, quarantined: 0, rejected: 0 };
+      this.#peers.set(peer, stats);
+    }
+    return stats;
+  }
+
+  /** Entries and bytes waiting in quarantine, for one peer or all; and what was dropped. */
+  quarantineStatus(peer?: string): { entries: number; bytes: number; evicted: number; expired: number } {
+    this.#quarantine.sweep();
+    return { ...this.#quarantine.size(peer), ...this.#quarantine.drops };
+  }
+
+  /** @internal Runs the database's and the global callbacks for newly visible entries. */
+  async notify(tree: TreeState, ids: readonly ID[], source: WriteSource, peer?: string): Promise<void> {
+    const event: WriteEvent = { database: tree.id, ids, source, ...(peer === undefined ? {} : { peer }) };
+    for (const callback of [...tree.callbacks, ...this.#callbacks]) {
+      try {
+        await callback(event);
+      } catch (error) {
+        this.callbackErrors++;
+        this.#onCallbackError?.(error);
+        if (this.#onCallbackError === undefined) console.warn("eidetica: a write callback failed", error);
+      }
+    }
+  }
+
+  /** Closes the backend. */
+  async close(): Promise<void> {
+    await this.backend.close();
+  }
+}

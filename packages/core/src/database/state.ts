@@ -1,0 +1,143 @@
+/**
+ * Store states (DESIGN 4.1): the state of store S at tips T is the left fold of the Docs of all
+ * S-ancestors of T, sorted by (store height, ID). No merge base is needed, so concurrent first
+ * writes to a store merge like any others.
+ *
+ * Computing it walks back from T in descending (height, ID) order until the walk's frontier is
+ * a single entry X whose state is cached. Because heights rise strictly along store edges
+ * (checked on every write), everything still unvisited is then an ancestor of X and sorts before
+ * every visited entry, so the state is state(X) folded with the visited entries in ascending
+ * order. Commits cache the state of each entry they write, so a read or commit on a long
+ * history costs about the same as on a short one.
+ */
+import type { Backend } from "../backend/backend.js";
+import { Doc } from "../crdt/doc.js";
+import { docFromJson, docToJson } from "../crdt/json.js";
+import { MinHeap } from "../dag/heap.js";
+import { compareByHeightThenId } from "../dag/order.js";
+import type { Entry } from "../entry/entry.js";
+import { isEideticaError } from "../errors/errors.js";
+import { sortedUniqueIds, type ID } from "../id/id.js";
+import type { EntrySource } from "./entry-source.js";
+
+const EMPTY = new Doc();
+/** Every this many single-frontier steps of a long walk, the state there is cached too. */
+const CHECKPOINT_EVERY = 512;
+
+interface Item {
+  readonly entry: Entry;
+  readonly id: ID;
+  readonly height: number;
+}
+
+/** Computes and caches store states of one database. */
+export class StateCache {
+  readonly #backend: Backend;
+  readonly #tree: ID;
+  readonly #memo = new Map<string, Doc>();
+  readonly #memoLimit: number;
+  /** Store data that could not be read as a Doc and was folded as empty. */
+  undecodable = 0;
+
+  constructor(backend: Backend, tree: ID, memoLimit = 1024) {
+    this.#backend = backend;
+    this.#tree = tree;
+    this.#memoLimit = memoLimit;
+  }
+
+  #key(store: string, tips: readonly ID[]): string {
+    return `state/${this.#tree}/${store}/${tips.join(",")}`;
+  }
+
+  async #cached(key: string): Promise<Doc | undefined> {
+    const memo = this.#memo.get(key);
+    if (memo !== undefined) return memo;
+    const text = await this.#backend.getCachedState(key);
+    if (text === undefined) return undefined;
+    const doc = docFromJson(text);
+    this.#remember(key, doc);
+    return doc;
+  }
+
+  #remember(key: string, doc: Doc): void {
+    this.#memo.delete(key);
+    this.#memo.set(key, doc);
+    if (this.#memo.size > this.#memoLimit) {
+      const oldest = this.#memo.keys().next().value;
+      if (oldest !== undefined) this.#memo.delete(oldest);
+    }
+  }
+
+  /** Records the state of `store` at `tips` (for example right after a commit). */
+  async put(store: string, tips: readonly ID[], state: Doc): Promise<void> {
+    const key = this.#key(store, sortedUniqueIds(tips));
+    this.#remember(key, state);
+    await this.#backend.putCachedState(key, docToJson(state));
+  }
+
+  /** The Doc an entry writes to `store`, or the empty Doc (counted) if it is not a Doc. */
+  dataOf(entry: Entry, store: string): Doc {
+    const data = entry.storeData(store);
+    if (data === undefined || data.length === 0) return EMPTY;
+    try {
+      return docFromJson(data);
+    } catch (error) {
+      if (!isEideticaError(error)) throw error;
+      this.undecodable++;
+      return EMPTY;
+    }
+  }
+
+  /** The state of `store` at `tips`, reading entries from `source`. */
+  async stateAt(store: string, tips: readonly ID[], source: EntrySource): Promise<Doc> {
+    const sorted = sortedUniqueIds(tips);
+    if (sorted.length === 0) return EMPTY;
+    const key = this.#key(store, sorted);
+    const hit = await this.#cached(key);
+    if (hit !== undefined) return hit;
+
+    // Highest (height, ID) first.
+    const heap = new MinHeap<Item>((a, b) => compareByHeightThenId(a, b) > 0);
+    const seen = new Set<ID>();
+    const push = async (id: ID) => {
+      if (seen.has(id)) return;
+      seen.add(id);
+      const entry = await source.getEntry(id);
+      if (entry !== undefined && entry.hasStore(store)) heap.push({ entry, id, height: entry.storeHeight(store) });
+    };
+    for (const id of sorted) await push(id);
+
+    const visited: Item[] = [];
+    const single: boolean[] = []; // visited[i] was popped as the only item of the frontier
+    let base = EMPTY;
+    while (heap.size > 0) {
+      if (heap.size === 1) {
+        const only = heap.peek() as Item;
+        const cached = await this.#cached(this.#key(store, [only.id]));
+        if (cached !== undefined) {
+          base = cached;
+          break;
+        }
+      }
+      single.push(heap.size === 1);
+      const item = heap.pop() as Item;
+      visited.push(item);
+      for (const parent of item.entry.storeParents(store)) await push(parent);
+    }
+
+    let state = base;
+    let sinceCheckpoint = 0;
+    for (let i = visited.length - 1; i >= 0; i--) {
+      const item = visited[i] as Item;
+      state = state.merge(this.dataOf(item.entry, store));
+      sinceCheckpoint++;
+      if (single[i] === true && i > 0 && sinceCheckpoint >= CHECKPOINT_EVERY) {
+        sinceCheckpoint = 0;
+        await this.put(store, [item.id], state);
+      }
+    }
+    this.#remember(key, state);
+    await this.#backend.putCachedState(key, docToJson(state));
+    return state;
+  }
+}
