@@ -7,8 +7,7 @@
  * - sign_encode_entries_per_s: build, encode, sign and compute the ID.
  * The same with @noble/ed25519 for platforms without Node's crypto.
  */
-import { fileURLToPath } from "node:url";
-import { measureRate, report, type BenchResult } from "@eidetica/bench-kit";
+import { measureRate, type BenchResult } from "@eidetica/bench-kit";
 import {
   EntryBuilder,
   SigningKey,
@@ -64,23 +63,20 @@ function signRate(count: number, key: SigningKey): number {
   });
 }
 
-const node = nodeEd25519();
-if (node === undefined) throw new Error("the core benchmark needs Node's crypto");
-const seed = new Uint8Array(32).fill(3);
-const nodeKey = SigningKey.fromSeed(seed, node);
-const nobleKey = SigningKey.fromSeed(seed, nobleEd25519);
-const texts = Array.from({ length: 10_000 }, (_, i) => encodeWireEntry(buildSigned(i, nodeKey)));
-const averageBytes = Math.round(texts.reduce((n, t) => n + t.length, 0) / texts.length);
-
-const results: BenchResult[] = [
-  { name: "verify_pipeline_entries_per_s", value: verifyRate(texts, node), unit: "entries/s", goal: ">= 6,500" },
-  { name: "sign_encode_entries_per_s", value: signRate(10_000, nodeKey), unit: "entries/s", goal: ">= 15,000" },
-  {
-    name: "verify_pipeline_noble_entries_per_s",
-    value: verifyRate(texts.slice(0, 1_000), nobleEd25519),
-    unit: "entries/s",
-  },
-  { name: "sign_encode_noble_entries_per_s", value: signRate(1_000, nobleKey), unit: "entries/s" },
-  { name: "wire_entry_bytes", value: averageBytes, unit: "bytes" },
-];
-report(fileURLToPath(new URL("..", import.meta.url)), "core", results);
+/** The entry pipeline figures (verify and sign rates, Node crypto and noble). */
+export function entryBenchmarks(): BenchResult[] {
+  const node = nodeEd25519();
+  if (node === undefined) throw new Error("the core benchmark needs Node's crypto");
+  const seed = new Uint8Array(32).fill(3);
+  const nodeKey = SigningKey.fromSeed(seed, node);
+  const nobleKey = SigningKey.fromSeed(seed, nobleEd25519);
+  const texts = Array.from({ length: 10_000 }, (_, i) => encodeWireEntry(buildSigned(i, nodeKey)));
+  const averageBytes = Math.round(texts.reduce((n, t) => n + t.length, 0) / texts.length);
+  return [
+    { name: "verify_pipeline_entries_per_s", value: verifyRate(texts, node), unit: "entries/s", goal: ">= 6,500" },
+    { name: "sign_encode_entries_per_s", value: signRate(10_000, nodeKey), unit: "entries/s", goal: ">= 15,000" },
+    { name: "verify_pipeline_noble_entries_per_s", value: verifyRate(texts.slice(0, 1_000), nobleEd25519), unit: "entries/s" },
+    { name: "sign_encode_noble_entries_per_s", value: signRate(1_000, nobleKey), unit: "entries/s" },
+    { name: "wire_entry_bytes", value: averageBytes, unit: "bytes" },
+  ];
+}

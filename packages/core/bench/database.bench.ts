@@ -1,0 +1,83 @@
+/**
+ * Benchmarks of the database layer:
+ * - commit_per_s@10 and commit_per_s@100000: one small DocStore write per commit on a database
+ *   whose history already holds 10 and 100,000 entries (cost must stay flat with history);
+ * - ingest_entries_per_s: pre-built signed wire entries from a peer into the in-memory
+ *   backend, including decode and full verification (goal: at least 0.8 x the verify pipeline);
+ * - read_state_ms@100000: reading a DocStore's state at the tip of a 100,000-entry history, warm.
+ */
+import type { BenchResult } from "@eidetica/bench-kit";
+import {
+  Instance,
+  decodeWireEntry,
+  entryToWire,
+  manualClock,
+  seededRandom,
+  type Database,
+} from "../src/index.js";
+
+async function databaseWithHistory(entries: number, seed: number): Promise<{ instance: Instance; db: Database }> {
+  const instance = await Instance.create({ random: seededRandom(seed), clock: manualClock() });
+  const db = await instance.createDatabase({ name: "bench" });
+  for (let i = 1; i < entries; i++) {
+    await db.withTransaction(async (txn) => (await txn.docStore("notes")).set(`k${i % 100}`, i));
+  }
+  return { instance, db };
+}
+
+async function commitRate(db: Database, commits: number): Promise<number> {
+  const rates: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < commits; i++) {
+      await db.withTransaction(async (txn) => (await txn.docStore("notes")).set("counter", i));
+    }
+    rates.push(commits / (Number(process.hrtime.bigint() - start) / 1e9));
+  }
+  rates.sort((a, b) => a - b);
+  return rates[2] as number;
+}
+
+/** The database figures; `onProgress` reports long setup steps. */
+export async function databaseBenchmarks(onProgress: (line: string) => void): Promise<BenchResult[]> {
+  const small = await databaseWithHistory(10, 1);
+  const smallRate = await commitRate(small.db, 2_000);
+
+  onProgress("building a 100,000-entry history…");
+  const started = Date.now();
+  const large = await databaseWithHistory(100_000, 2);
+  onProgress(`built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const largeRate = await commitRate(large.db, 2_000);
+
+  const readTimes: number[] = [];
+  await large.db.storeState("notes"); // warm
+  for (let i = 0; i < 20; i++) {
+    const start = process.hrtime.bigint();
+    await large.db.storeState("notes");
+    readTimes.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  readTimes.sort((a, b) => a - b);
+
+  // Ingest: the first 20,000 entries of the large history, as wire JSON, into fresh instances.
+  const wire = (await large.db.entries()).slice(0, 20_000).map((entry) => JSON.stringify(entryToWire(entry)));
+  const ingestRates: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    const target = await Instance.create({ random: seededRandom(10 + round), clock: manualClock() });
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < wire.length; i += 1_000) {
+      const batch = wire.slice(i, i + 1_000).map((text) => decodeWireEntry(JSON.parse(text)));
+      const result = await target.ingest(large.db.id, batch, { from: "bench-peer" });
+      if (result.rejected + result.quarantined > 0) throw new Error("bench ingest rejected entries");
+    }
+    ingestRates.push(wire.length / (Number(process.hrtime.bigint() - start) / 1e9));
+  }
+  ingestRates.sort((a, b) => a - b);
+
+  return [
+    { name: "commit_per_s@10", value: smallRate, unit: "commits/s" },
+    { name: "commit_per_s@100000", value: largeRate, unit: "commits/s", goal: ">= 0.5 x commit_per_s@10" },
+    { name: "commit_flatness", value: largeRate / smallRate, unit: "ratio", goal: ">= 0.5" },
+    { name: "ingest_entries_per_s", value: ingestRates[1] as number, unit: "entries/s", goal: ">= 0.8 x verify pipeline" },
+    { name: "read_state_ms@100000", value: readTimes[10] as number, unit: "ms" },
+  ];
+}
