@@ -253,3 +253,51 @@ describe("remote writes", () => {
     expect(target.peerStats("peer-b")).toEqual({ stored: 0, duplicates: 5 + 1, quarantined: 0, rejected: 0 });
   });
 });
+
+describe("tables", () => {
+  interface User {
+    name: string;
+    age: number;
+  }
+  const parseUser = (value: unknown): User => {
+    const row = value as Partial<User> | null;
+    if (typeof row?.name !== "string" || typeof row.age !== "number") throw new TypeError("not a user");
+    return { name: row.name, age: row.age };
+  };
+
+  it("insert under random keys, set, delete and search rows", async () => {
+    const instance = await newInstance(11);
+    const db = await instance.createDatabase();
+    let ada = "";
+    await db.withTransaction(async (txn) => {
+      const users = await txn.table<User>("users", { validate: parseUser });
+      ada = users.insert({ name: "Ada", age: 36 });
+      users.insert({ name: "Alan", age: 41 });
+      expect(users.get(ada)).toEqual({ name: "Ada", age: 36 });
+    });
+    expect(ada).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    await db.withTransaction(async (txn) => {
+      const users = await txn.table<User>("users", { validate: parseUser });
+      users.set(ada, { name: "Ada", age: 37 });
+      expect(users.delete("no-such-row")).toBe(false);
+    });
+    const view = await db.table<User>("users", { validate: parseUser });
+    expect(view.get(ada)?.age).toBe(37);
+    expect(view.search((user) => user.age > 40).map(([, user]) => user.name)).toEqual(["Alan"]);
+    expect(view.all()).toHaveLength(2);
+    // Rows are Text values holding the row's JSON (spec 2.6).
+    expect((await db.storeState("users")).getText(ada)).toBe('{"name":"Ada","age":37}');
+  });
+
+  it("refuse rows that fail the validator on write and on read", async () => {
+    const instance = await newInstance(12);
+    const db = await instance.createDatabase();
+    const txn = await db.newTransaction();
+    const users = await txn.table<User>("users", { validate: parseUser });
+    expectCode(() => users.insert({ name: "x" } as User), "VALIDATION_FAILED");
+    expectCode(() => users.set("bad.key", { name: "x", age: 1 }), "INVALID_PATH");
+    const loose = await txn.table<unknown>("users");
+    loose.set("raw", { not: "a user" });
+    expectCode(() => users.get("raw"), "VALIDATION_FAILED");
+  });
+});
