@@ -34,15 +34,16 @@ interface Item {
 export class StateCache {
   readonly #backend: Backend;
   readonly #tree: ID;
-  readonly #memo = new Map<string, Doc>();
-  readonly #memoLimit: number;
+  readonly #memo: BoundedMap<string, Doc>;
   /** Store data that could not be read as a Doc and was folded as empty. */
   undecodable = 0;
+  /** @internal Settings closures by pinned tips, for verification (see verify.ts). */
+  readonly settingsClosures = new BoundedMap<string, ReadonlySet<ID>>(256);
 
   constructor(backend: Backend, tree: ID, memoLimit = 1024) {
     this.#backend = backend;
     this.#tree = tree;
-    this.#memoLimit = memoLimit;
+    this.#memo = new BoundedMap(memoLimit);
   }
 
   #key(store: string, tips: readonly ID[]): string {
@@ -60,12 +61,7 @@ export class StateCache {
   }
 
   #remember(key: string, doc: Doc): void {
-    this.#memo.delete(key);
     this.#memo.set(key, doc);
-    if (this.#memo.size > this.#memoLimit) {
-      const oldest = this.#memo.keys().next().value;
-      if (oldest !== undefined) this.#memo.delete(oldest);
-    }
   }
 
   /** Records the state of `store` at `tips` (for example right after a commit). */
@@ -139,5 +135,25 @@ export class StateCache {
     this.#remember(key, state);
     await this.#backend.putCachedState(key, docToJson(state));
     return state;
+  }
+}
+
+/** A Map that forgets its oldest keys beyond a size. */
+export class BoundedMap<K, V> extends Map<K, V> {
+  readonly #limit: number;
+
+  constructor(limit: number) {
+    super();
+    this.#limit = limit;
+  }
+
+  override set(key: K, value: V): this {
+    super.delete(key);
+    super.set(key, value);
+    if (this.size > this.#limit) {
+      const oldest = this.keys().next();
+      if (oldest.done !== true) super.delete(oldest.value);
+    }
+    return this;
   }
 }

@@ -13,6 +13,7 @@
  */
 import { AuthSettings } from "../auth/settings.js";
 import { validateEntryAuth, type EntryAuthResult } from "../auth/validate.js";
+import type { Doc } from "../crdt/doc.js";
 import { docFromJson } from "../crdt/json.js";
 import type { Ed25519Provider } from "../crypto/ed25519.js";
 import type { Entry } from "../entry/entry.js";
@@ -31,10 +32,28 @@ export interface VerifyContext {
   readonly provider: Ed25519Provider;
 }
 
+const pins = new WeakMap<Entry, readonly ID[]>();
+const authOfSettings = new WeakMap<Doc, AuthSettings>();
+
 /** The settings tips an entry pins (its metadata's `settings_tips`). */
 export function pinOf(entry: Entry): readonly ID[] {
-  if (entry.tree.metadata === undefined) throw new MalformedError("entry has no metadata pinning its settings", "tree.metadata");
-  return decodeEntryMetadata(entry.tree.metadata).settingsTips;
+  let pin = pins.get(entry);
+  if (pin === undefined) {
+    if (entry.tree.metadata === undefined) throw new MalformedError("entry has no metadata pinning its settings", "tree.metadata");
+    pin = decodeEntryMetadata(entry.tree.metadata).settingsTips;
+    pins.set(entry, pin);
+  }
+  return pin;
+}
+
+// Settings states are immutable Docs, so their parsed auth can be kept beside them.
+function authOf(settings: Doc): AuthSettings {
+  let auth = authOfSettings.get(settings);
+  if (auth === undefined) {
+    auth = AuthSettings.fromSettings(settings);
+    authOfSettings.set(settings, auth);
+  }
+  return auth;
 }
 
 /**
@@ -98,11 +117,14 @@ export async function verifyEntry(entry: Entry, context: VerifyContext): Promise
     }
   }
   const settings = await states.stateAt(SETTINGS_STORE, pin, source);
-  return validateEntryAuth(entry, AuthSettings.fromSettings(settings), context.provider);
+  return validateEntryAuth(entry, authOf(settings), context.provider);
 }
 
 /** All `_settings` entries at or below the pinned tips (each must be a held settings entry). */
-async function settingsClosure(pin: readonly ID[], context: VerifyContext): Promise<Set<ID>> {
+async function settingsClosure(pin: readonly ID[], context: VerifyContext): Promise<ReadonlySet<ID>> {
+  const key = pin.join(",");
+  const known = context.states.settingsClosures.get(key);
+  if (known !== undefined) return known;
   const closure = new Set<ID>();
   const stack = [...pin];
   while (stack.length > 0) {
@@ -116,5 +138,7 @@ async function settingsClosure(pin: readonly ID[], context: VerifyContext): Prom
     closure.add(id);
     for (const parent of entry.storeParents(SETTINGS_STORE)) stack.push(parent);
   }
+  // Entries are immutable and a held entry is never removed, so a closure never changes.
+  context.states.settingsClosures.set(key, closure);
   return closure;
 }
