@@ -73,7 +73,7 @@ export async function ingestBatch(
   context: IngestContext,
   entries: readonly Entry[],
   peer: string,
-): Promise<{ result: IngestResult; stored: Entry[] }> {
+): Promise<{ result: IngestResult; stored: Entry[]; droppedFromQuarantine: { id: ID; peer: string; error: EideticaError }[] }> {
   const { tree, backend, quarantine } = context;
   quarantine.sweep();
   const verdicts: (IngestVerdict | ID)[] = [];
@@ -168,9 +168,15 @@ export async function ingestBatch(
   let rejected = 0;
   let quarantined = 0;
   let duplicates = 0;
+  // Waiting entries (not of this batch) that failed verification: reported so that the peer
+  // that sent them is charged (reliability U5), since they get no verdict here.
+  const droppedFromQuarantine: { id: ID; peer: string; error: EideticaError }[] = [];
   for (const candidate of candidates.values()) {
     if (candidate.decided !== undefined) quarantine.remove(candidate.id);
     else if (candidate.fromInput) quarantine.add(candidate.peer, tree, candidate.entry);
+    if (!candidate.fromInput && candidate.decided?.status === "rejected") {
+      droppedFromQuarantine.push({ id: candidate.id, peer: candidate.peer, error: candidate.decided.error });
+    }
   }
   const final = verdicts.map((verdict): IngestVerdict => {
     if (typeof verdict !== "string") return verdict;
@@ -190,5 +196,6 @@ export async function ingestBatch(
   return {
     result: { verdicts: final, stored: accepted.map((e) => e.id), rejected, quarantined, duplicates },
     stored: accepted,
+    droppedFromQuarantine,
   };
 }

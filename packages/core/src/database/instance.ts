@@ -15,8 +15,9 @@ import type { Entry } from "../entry/entry.js";
 import { encodeEntryMetadata } from "../entry/metadata.js";
 import { signEntry } from "../entry/signing.js";
 import { ROOT_STORE, SETTINGS_STORE, type PublicKeyText } from "../entry/types.js";
-import { InvalidStateError, MalformedError, NotFoundError } from "../errors/errors.js";
+import { InvalidStateError, LimitExceededError, MalformedError, NotFoundError } from "../errors/errors.js";
 import type { ID } from "../id/id.js";
+import { LIMITS } from "../limits.js";
 import { utf8 } from "../util/bytes.js";
 import { systemClock, type Clock } from "../util/clock.js";
 import { randomU64, systemRandom, type Random } from "../util/random.js";
@@ -200,10 +201,18 @@ export class Instance {
    * Verifies and stores entries of database `tree` that peer `from` sent (verify before
    * visible; see {@link ingestBatch} for the batch rules). Fires `remote` write callbacks once
    * for the entries that became visible.
+   *
+   * @throws {LimitExceededError} `entriesPerMessage` if more than {@link LIMITS.entriesPerMessage}
+   *   entries are given (nothing is checked or stored).
    */
   async ingest(tree: ID, entries: readonly Entry[], options: { readonly from: string }): Promise<IngestResult> {
+    // DESIGN 5 / reliability E10: too many entries in one push is refused before any work.
+    if (entries.length > LIMITS.entriesPerMessage) {
+      this.peerStats(options.from).rejected += entries.length;
+      throw new LimitExceededError("entriesPerMessage", LIMITS.entriesPerMessage, entries.length);
+    }
     const state = this.tree(tree);
-    const { result } = await state.lock.run(() =>
+    const { result, droppedFromQuarantine } = await state.lock.run(() =>
       ingestBatch(
         { tree, backend: this.backend, states: state.states, provider: this.ed25519, quarantine: this.#quarantine },
         entries,
@@ -215,6 +224,8 @@ export class Instance {
     stats.duplicates += result.duplicates;
     stats.quarantined += result.quarantined;
     stats.rejected += result.rejected;
+    // Entries that waited in quarantine and failed verification now count against their sender.
+    for (const dropped of droppedFromQuarantine) this.peerStats(dropped.peer).rejected++;
     if (result.stored.length > 0) await this.notify(state, result.stored, "remote", options.from);
     return result;
   }
