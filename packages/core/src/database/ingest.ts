@@ -100,7 +100,7 @@ export async function ingestBatch(
       verdicts.push(id);
     }
   }
-  for (const waiting of quarantine.waitingFor(tree)) {
+  for (const waiting of quarantine.wokenBy(tree, [...candidates.keys()])) {
     if (!candidates.has(waiting.entry.id)) candidates.set(waiting.entry.id, newCandidate(waiting.entry, waiting.peer, false));
   }
 
@@ -173,7 +173,7 @@ export async function ingestBatch(
   const droppedFromQuarantine: { id: ID; peer: string; error: EideticaError }[] = [];
   for (const candidate of candidates.values()) {
     if (candidate.decided !== undefined) quarantine.remove(candidate.id);
-    else if (candidate.fromInput) quarantine.add(candidate.peer, tree, candidate.entry);
+    else if (candidate.fromInput) quarantine.add(candidate.peer, tree, candidate.entry, dependenciesOf(candidate.entry));
     if (!candidate.fromInput && candidate.decided?.status === "rejected") {
       droppedFromQuarantine.push({ id: candidate.id, peer: candidate.peer, error: candidate.decided.error });
     }

@@ -20,6 +20,8 @@ interface Waiting {
   readonly entry: Entry;
   readonly tree: ID;
   readonly arrivedAt: number;
+  /** What it waits for: the IDs it depends on. */
+  readonly deps: readonly ID[];
 }
 
 interface PeerQueue {
@@ -36,6 +38,8 @@ export interface QuarantineDrops {
 /** Entries waiting for their dependencies, per peer. */
 export class Quarantine {
   readonly #peers = new Map<string, PeerQueue>();
+  /** Waiting entry IDs by each ID they depend on, so arrivals wake only their dependents. */
+  readonly #byDep = new Map<ID, Set<ID>>();
   readonly #clock: Clock;
   readonly #maxEntries: number;
   readonly #maxBytes: number;
@@ -52,21 +56,42 @@ export class Quarantine {
     this.limits = { entriesPerPeer: this.#maxEntries, bytesPerPeer: this.#maxBytes, ttlMs: this.#ttl };
   }
 
-  /** Puts an entry from `peer` in quarantine, evicting that peer's oldest entries if full. */
-  add(peer: string, tree: ID, entry: Entry): void {
+  /**
+   * Puts an entry from `peer` in quarantine, evicting that peer's oldest entries if full.
+   * @param deps - the IDs it depends on (parents, store parents, pinned settings).
+   */
+  add(peer: string, tree: ID, entry: Entry, deps: readonly ID[]): void {
     let queue = this.#peers.get(peer);
     if (queue === undefined) {
       queue = { waiting: new Map(), bytes: 0 };
       this.#peers.set(peer, queue);
     }
     if (queue.waiting.has(entry.id)) return;
-    queue.waiting.set(entry.id, { entry, tree, arrivedAt: this.#clock.nowMillis() });
+    queue.waiting.set(entry.id, { entry, tree, arrivedAt: this.#clock.nowMillis(), deps });
     queue.bytes += entry.encodedLength;
+    for (const dep of deps) {
+      let waiters = this.#byDep.get(dep);
+      if (waiters === undefined) {
+        waiters = new Set();
+        this.#byDep.set(dep, waiters);
+      }
+      waiters.add(entry.id);
+    }
     for (const [id, oldest] of queue.waiting) {
       if (queue.waiting.size <= this.#maxEntries && queue.bytes <= this.#maxBytes) break;
-      queue.waiting.delete(id);
-      queue.bytes -= oldest.entry.encodedLength;
+      this.#drop(queue, id, oldest);
       this.drops.evicted++;
+    }
+  }
+
+  #drop(queue: PeerQueue, id: ID, waiting: Waiting): void {
+    queue.waiting.delete(id);
+    queue.bytes -= waiting.entry.encodedLength;
+    if (this.has(id)) return; // another peer's copy still waits on the same deps
+    for (const dep of waiting.deps) {
+      const waiters = this.#byDep.get(dep);
+      waiters?.delete(id);
+      if (waiters?.size === 0) this.#byDep.delete(dep);
     }
   }
 
@@ -76,29 +101,46 @@ export class Quarantine {
     for (const queue of this.#peers.values()) {
       for (const [id, waiting] of queue.waiting) {
         if (waiting.arrivedAt > cutoff) continue;
-        queue.waiting.delete(id);
-        queue.bytes -= waiting.entry.encodedLength;
+        this.#drop(queue, id, waiting);
         this.drops.expired++;
       }
     }
   }
 
-  /** Every waiting entry of database `tree`, from any peer, with the peer that sent it. */
-  waitingFor(tree: ID): { peer: string; entry: Entry }[] {
+  /**
+   * The waiting entries of database `tree` that depend, directly or through other waiting
+   * entries, on any of `arrivals`: the only ones an arrival can let through.
+   */
+  wokenBy(tree: ID, arrivals: Iterable<ID>): { peer: string; entry: Entry }[] {
     const out: { peer: string; entry: Entry }[] = [];
-    for (const [peer, queue] of this.#peers) {
-      for (const waiting of queue.waiting.values()) if (waiting.tree === tree) out.push({ peer, entry: waiting.entry });
+    const seen = new Set<ID>();
+    const stack = [...arrivals];
+    while (stack.length > 0) {
+      for (const id of this.#byDep.get(stack.pop() as ID) ?? []) {
+        if (seen.has(id)) continue;
+        seen.add(id);
+        const found = this.#find(id);
+        if (found === undefined || found.waiting.tree !== tree) continue;
+        out.push({ peer: found.peer, entry: found.waiting.entry });
+        stack.push(id);
+      }
     }
     return out;
+  }
+
+  #find(id: ID): { peer: string; waiting: Waiting } | undefined {
+    for (const [peer, queue] of this.#peers) {
+      const waiting = queue.waiting.get(id);
+      if (waiting !== undefined) return { peer, waiting };
+    }
+    return undefined;
   }
 
   /** Removes an entry (promoted or rejected) from every peer's queue. */
   remove(id: ID): void {
     for (const queue of this.#peers.values()) {
       const waiting = queue.waiting.get(id);
-      if (waiting === undefined) continue;
-      queue.waiting.delete(id);
-      queue.bytes -= waiting.entry.encodedLength;
+      if (waiting !== undefined) this.#drop(queue, id, waiting);
     }
   }
 

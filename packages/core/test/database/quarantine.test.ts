@@ -296,3 +296,36 @@ describe("quarantine: TTL and verification at promotion", () => {
     expect(await rx.backend.treeTips(db)).toEqual([grant.id, byK.id].sort());
   });
 });
+
+describe("waking quarantined entries", () => {
+  it("re-examines only the entries an arrival can let through, not the whole quarantine", async () => {
+    const server = await makeServer(3, "wake");
+    const { db } = server;
+    const chain: Entry[] = [];
+    for (let i = 0; i < 60; i++) {
+      await db.withTransaction(async (txn) => (await txn.docStore("notes")).set("i", i));
+    }
+    chain.push(...(await db.entries()));
+    const node = await makeNode(31);
+    let lookups = 0;
+    const backend = node.instance.backend;
+    const hasEntry = backend.hasEntry.bind(backend);
+    backend.hasEntry = async (id: ID) => {
+      lookups++;
+      return hasEntry(id);
+    };
+    // The root and the first entry arrive; entries 11..60 arrive without 2..10: they wait.
+    expectAllStored(await node.instance.ingest(db.id, chain.slice(0, 2), { from: "a" }));
+    const waiting = await node.instance.ingest(db.id, chain.slice(11), { from: "a" });
+    expect(waiting.quarantined).toBe(chain.length - 11);
+    // An unrelated arrival (entry 2, whose child 3 is also missing) wakes nothing.
+    lookups = 0;
+    expectAllStored(await node.instance.ingest(db.id, chain.slice(2, 3), { from: "b" }));
+    expect(lookups).toBeLessThan(10);
+    // The missing run arrives: every waiting entry is promoted in the same pass.
+    const rest = await node.instance.ingest(db.id, chain.slice(3, 11), { from: "b" });
+    expect(rest.stored).toHaveLength(chain.length - 3);
+    expect(node.instance.quarantineStatus().entries).toBe(0);
+    expect(await node.instance.backend.treeTips(db.id)).toEqual(await db.tips());
+  });
+});
