@@ -151,12 +151,14 @@ export class Transaction {
     const entry = signEntry(builder.build(), this.database.signingKey);
 
     const state = this.database.treeState;
-    await state.lock.run(async () => {
+    const added = await state.lock.run(async () => {
       await verifyEntry(entry, { tree, source: backend, states: state.states, provider: instance.ed25519 });
-      await backend.putEntries([entry], "verified");
+      const stored = await backend.putEntries([entry], "verified");
       for (const draft of written) await state.states.put(draft.name, [entry.id], draft.full);
+      return stored;
     });
-    await instance.notify(state, [entry.id], "local");
+    // An identical entry (same parents, writes and key) may already be held: announce it once.
+    if (added.length > 0) await instance.notify(state, [entry.id], "local");
     return entry.id;
   }
 }
