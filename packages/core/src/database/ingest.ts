@@ -89,11 +89,13 @@ export async function ingestBatch(
     dependents: [],
   });
 
+  // One backend round trip for all the input IDs, one for all outside dependencies.
+  const alreadyHeld = new Set((await backend.getEntries(entries.map((e) => e.id))).flatMap((e) => (e === undefined ? [] : [e.id])));
   for (const entry of entries) {
     const id = entry.id;
     if (!entry.inTree(tree)) {
       verdicts.push({ id, status: "rejected", error: new WrongDatabaseError(`entry ${id} belongs to another database`) });
-    } else if (candidates.has(id) || (await backend.hasEntry(id))) {
+    } else if (candidates.has(id) || alreadyHeld.has(id)) {
       verdicts.push({ id, status: "duplicate" });
     } else {
       candidates.set(id, newCandidate(entry, peer, true));
@@ -117,21 +119,29 @@ export async function ingestBatch(
     }
   };
   const malformed: [Candidate, EideticaError][] = [];
+  const depsOf = new Map<Candidate, ID[]>();
+  const outside = new Set<ID>();
   for (const candidate of candidates.values()) {
-    let deps: ID[];
     try {
-      deps = dependenciesOf(candidate.entry);
+      const deps = dependenciesOf(candidate.entry);
+      depsOf.set(candidate, deps);
+      for (const dep of deps) if (!candidates.has(dep)) outside.add(dep);
     } catch (error) {
       if (!isEideticaError(error)) throw error;
       malformed.push([candidate, error]);
-      continue;
     }
+  }
+  const outsideIds = [...outside];
+  const outsideHeld = new Set(
+    (await backend.getEntries(outsideIds)).flatMap((entry, i) => (entry === undefined ? [] : [outsideIds[i] as ID])),
+  );
+  for (const [candidate, deps] of depsOf) {
     for (const dep of deps) {
       const internal = candidates.get(dep);
       if (internal !== undefined) {
         internal.dependents.push(candidate);
         candidate.internalDeps++;
-      } else if (!(await backend.hasEntry(dep))) {
+      } else if (!outsideHeld.has(dep)) {
         candidate.missing = true;
       }
     }
