@@ -30,6 +30,7 @@ export {
   InvalidStateError,
   StoreTypeMismatchError,
   ValidationError,
+  BatchRejectedError,
   isEideticaError,
   type CoreErrorCode,
   type EideticaErrorOptions,
@@ -177,6 +178,7 @@ export { validateEntryAuth, type EntryAuthResult } from "./auth/validate.js";
 export {
   Instance,
   type CreateDatabaseOptions,
+  type IngestOptions,
   type InstanceOptions,
   type PeerIngestStats,
 } from "./database/instance.js";

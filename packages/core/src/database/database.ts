@@ -10,7 +10,7 @@ import type { Entry } from "../entry/entry.js";
 import { SETTINGS_STORE, type PublicKeyText } from "../entry/types.js";
 import type { ID } from "../id/id.js";
 import type { IngestResult } from "./ingest.js";
-import type { Instance } from "./instance.js";
+import type { IngestOptions, Instance } from "./instance.js";
 import type { DocStore } from "./stores/doc-store.js";
 import type { Table, TableOptions } from "./stores/table.js";
 import type { TreeState, WriteCallback } from "./tree-state.js";
@@ -135,7 +135,7 @@ export class Database {
   }
 
   /** Verifies and stores entries from a peer (see {@link Instance.ingest}). */
-  async ingest(entries: readonly Entry[], options: { readonly from: string }): Promise<IngestResult> {
+  async ingest(entries: readonly Entry[], options: IngestOptions): Promise<IngestResult> {
     return this.instance.ingest(this.id, entries, options);
   }
 }

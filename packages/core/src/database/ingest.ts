@@ -12,13 +12,18 @@
  * - Entries already in quarantine (from any peer) are promoted in the same pass when the batch
  *   brings what they waited for.
  * - Everything accepted is written in one atomic backend batch.
+ *
+ * With `atomic: true` (a bootstrap, reliability E13) the batch is all or nothing: unless every
+ * input entry is stored or a duplicate, nothing is written and nothing is quarantined; the
+ * entries that failed keep their verdicts, the rest are `rejected` with `BATCH_REJECTED`.
+ * An atomic batch neither promotes nor adds to the quarantine.
  */
 import type { Backend } from "../backend/backend.js";
 import type { Ed25519Provider } from "../crypto/ed25519.js";
 import { compareByHeightThenId } from "../dag/order.js";
 import { MinHeap } from "../dag/heap.js";
 import type { Entry } from "../entry/entry.js";
-import { isEideticaError, LimitExceededError, MalformedError, WrongDatabaseError, type EideticaError } from "../errors/errors.js";
+import { BatchRejectedError, isEideticaError, LimitExceededError, MalformedError, WrongDatabaseError, type EideticaError } from "../errors/errors.js";
 import type { ID } from "../id/id.js";
 import { overlaySource } from "./entry-source.js";
 import type { Quarantine } from "./quarantine.js";
@@ -73,6 +78,7 @@ export async function ingestBatch(
   context: IngestContext,
   entries: readonly Entry[],
   peer: string,
+  atomic = false,
 ): Promise<{ result: IngestResult; stored: Entry[]; droppedFromQuarantine: { id: ID; peer: string; error: EideticaError }[] }> {
   const { tree, backend, quarantine } = context;
   quarantine.sweep();
@@ -102,7 +108,7 @@ export async function ingestBatch(
       verdicts.push(id);
     }
   }
-  for (const waiting of quarantine.wokenBy(tree, [...candidates.keys()])) {
+  for (const waiting of atomic ? [] : quarantine.wokenBy(tree, [...candidates.keys()])) {
     if (!candidates.has(waiting.entry.id)) candidates.set(waiting.entry.id, newCandidate(waiting.entry, waiting.peer, false));
   }
 
@@ -174,6 +180,11 @@ export async function ingestBatch(
     }
   }
 
+  if (atomic) {
+    const failed = [...candidates.values()].find((c) => c.decided?.status !== "stored");
+    const refusal = verdicts.find((v): v is IngestVerdict => typeof v !== "string" && v.status === "rejected");
+    if (failed !== undefined || refusal !== undefined) return refuseBatch(verdicts, candidates, failed?.id ?? refusal?.id ?? "");
+  }
   if (accepted.length > 0) await backend.putEntries(accepted, "verified");
   let rejected = 0;
   let quarantined = 0;
@@ -207,5 +218,26 @@ export async function ingestBatch(
     result: { verdicts: final, stored: accepted.map((e) => e.id), rejected, quarantined, duplicates },
     stored: accepted,
     droppedFromQuarantine,
+  };
+}
+
+/** The result of an atomic batch that is refused: nothing stored, nothing quarantined. */
+function refuseBatch(
+  verdicts: readonly (IngestVerdict | ID)[],
+  candidates: ReadonlyMap<ID, Candidate>,
+  culprit: ID,
+): { result: IngestResult; stored: Entry[]; droppedFromQuarantine: [] } {
+  const final = verdicts.map((verdict): IngestVerdict => {
+    if (typeof verdict !== "string") return verdict;
+    const decided = candidates.get(verdict)?.decided;
+    if (decided?.status === "rejected") return { id: verdict, ...decided };
+    const why = decided === undefined ? "its dependencies are not all in the batch" : `entry ${culprit} was refused`;
+    return { id: verdict, status: "rejected", error: new BatchRejectedError(`all-or-nothing batch refused: ${why}`) };
+  });
+  const count = (status: IngestStatus) => final.filter((v) => v.status === status).length;
+  return {
+    result: { verdicts: final, stored: [], rejected: count("rejected"), quarantined: 0, duplicates: count("duplicate") },
+    stored: [],
+    droppedFromQuarantine: [],
   };
 }

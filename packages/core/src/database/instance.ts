@@ -50,6 +50,17 @@ export interface CreateDatabaseOptions {
   readonly name?: string;
 }
 
+/** Options of {@link Instance.ingest}. */
+export interface IngestOptions {
+  /** The peer the entries came from: quarantine and counters are kept per peer. */
+  readonly from: string;
+  /**
+   * All or nothing (a bootstrap): unless every entry can be stored now, nothing is stored and
+   * nothing waits in quarantine. See {@link ingestBatch}.
+   */
+  readonly atomic?: boolean;
+}
+
 /** Counters an instance keeps about one peer's ingests. */
 export interface PeerIngestStats {
   stored: number;
@@ -205,7 +216,7 @@ export class Instance {
    * @throws {LimitExceededError} `entriesPerMessage` if more than {@link LIMITS.entriesPerMessage}
    *   entries are given (nothing is checked or stored).
    */
-  async ingest(tree: ID, entries: readonly Entry[], options: { readonly from: string }): Promise<IngestResult> {
+  async ingest(tree: ID, entries: readonly Entry[], options: IngestOptions): Promise<IngestResult> {
     // DESIGN 5 / reliability E10: too many entries in one push is refused before any work.
     if (entries.length > LIMITS.entriesPerMessage) {
       this.peerStats(options.from).rejected += entries.length;
@@ -217,6 +228,7 @@ export class Instance {
         { tree, backend: this.backend, states: state.states, provider: this.ed25519, quarantine: this.#quarantine },
         entries,
         options.from,
+        options.atomic === true,
       ),
     );
     const stats = this.peerStats(options.from);

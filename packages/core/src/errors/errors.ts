@@ -24,7 +24,8 @@ export type CoreErrorCode =
   | "WRONG_DATABASE"
   | "INVALID_STATE"
   | "STORE_TYPE_MISMATCH"
-  | "VALIDATION_FAILED";
+  | "VALIDATION_FAILED"
+  | "BATCH_REJECTED";
 
 /** Options accepted by every {@link EideticaError} constructor. */
 export interface EideticaErrorOptions {
@@ -173,4 +174,9 @@ export class StoreTypeMismatchError extends EideticaError {
 /** A value did not pass an application-supplied validator (such as a table's schema). */
 export class ValidationError extends EideticaError {
   readonly code = "VALIDATION_FAILED";
+}
+
+/** An all-or-nothing batch was refused because another of its entries failed or was missing. */
+export class BatchRejectedError extends EideticaError {
+  readonly code = "BATCH_REJECTED";
 }

@@ -895,6 +895,49 @@ describe("E13: bootstrap-like batches to an empty receiver", () => {
     expect(await rx.backend.treeTips(db)).toEqual(await server.db.tips());
   });
 
+  it("E13b (bootstrap, atomic): with a middle entry missing nothing becomes visible, nothing waits, the database is not listed", async () => {
+    const { db, all } = await history();
+    const missing = all[3] as Entry;
+    const rx = await makeNode(2);
+    const before = await storeDigest(rx.instance, db);
+    const result = await rx.instance.ingest(db, all.filter((e) => e !== missing), { from: "peerE13", atomic: true });
+    expect(result.stored).toEqual([]);
+    expect(result.verdicts.map((v) => [v.status, v.error?.code])).toEqual(
+      all.filter((e) => e !== missing).map(() => ["rejected", "BATCH_REJECTED"]),
+    );
+    expect(await storeDigest(rx.instance, db)).toBe(before);
+    expect(await rx.instance.listDatabases()).toEqual([]);
+    expect(rx.instance.quarantineStatus().entries).toBe(0);
+    expect(rx.events).toEqual([]);
+    // The complete history, all or nothing, is stored whole.
+    const complete = await rx.instance.ingest(db, [...all].reverse(), { from: "peerE13", atomic: true });
+    expect(complete.stored).toEqual(all.map((e) => e.id));
+    expect(await rx.instance.listDatabases()).toEqual([db]);
+  });
+
+  it("E13c (bootstrap, atomic): an extra entry of another database refuses the whole batch", async () => {
+    const { server, db, all } = await history();
+    const db2 = await server.node.instance.createDatabase({ name: "other" });
+    const extra = await commitNote(db2, "x", 1);
+    const rx = await makeNode(2);
+    const before = await storeDigest(rx.instance, db);
+    const result = await rx.instance.ingest(db, [...all, extra], { from: "peerE13", atomic: true });
+    expectRejected(result, extra.id, "WRONG_DATABASE");
+    for (const entry of all) expectRejected(result, entry.id, "BATCH_REJECTED");
+    expect(await storeDigest(rx.instance, db)).toBe(before);
+    expect(await rx.instance.listDatabases()).toEqual([]);
+  });
+
+  it("E13a (bootstrap, atomic): a forged entry in the batch refuses it whole", async () => {
+    const { db, all } = await history();
+    const rx = await makeNode(2);
+    const forged = withSignatureBitFlipped(all[2] as Entry, 9);
+    const result = await rx.instance.ingest(db, [...all.slice(0, 2), forged, ...all.slice(3)], { from: "peerE13", atomic: true });
+    expectRejected(result, forged.id, "BAD_SIGNATURE");
+    expect(result.stored).toEqual([]);
+    expect(await rx.instance.listDatabases()).toEqual([]);
+  });
+
   it("E13c: an extra entry of another database in the batch is WRONG_DATABASE; the rest is stored", async () => {
     const { server, db, all } = await history();
     const db2 = await server.node.instance.createDatabase({ name: "other" });
