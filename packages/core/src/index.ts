@@ -31,6 +31,8 @@ export {
   StoreTypeMismatchError,
   ValidationError,
   BatchRejectedError,
+  StorageError,
+  StorageCorruptedError,
   isEideticaError,
   type CoreErrorCode,
   type EideticaErrorOptions,
@@ -81,6 +83,7 @@ export {
 export { Entry, checkEntryId } from "./entry/entry.js";
 export { EntryBuilder } from "./entry/builder.js";
 export { encodeEntryCbor } from "./entry/canonical.js";
+export { decodeEntryCbor } from "./entry/cbor-decode.js";
 export { checkEntryStructure } from "./entry/structure.js";
 export { decodeWireEntry, encodeWireEntry, entryToWire, parseWireEntry, type WireEntry } from "./entry/wire.js";
 export { decodeEntryMetadata, encodeEntryMetadata, type EntryMetadata } from "./entry/metadata.js";

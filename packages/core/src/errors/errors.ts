@@ -25,7 +25,9 @@ export type CoreErrorCode =
   | "INVALID_STATE"
   | "STORE_TYPE_MISMATCH"
   | "VALIDATION_FAILED"
-  | "BATCH_REJECTED";
+  | "BATCH_REJECTED"
+  | "STORAGE"
+  | "STORAGE_CORRUPTED";
 
 /** Options accepted by every {@link EideticaError} constructor. */
 export interface EideticaErrorOptions {
@@ -179,4 +181,23 @@ export class ValidationError extends EideticaError {
 /** An all-or-nothing batch was refused because another of its entries failed or was missing. */
 export class BatchRejectedError extends EideticaError {
   readonly code = "BATCH_REJECTED";
+}
+
+/** A storage backend failed (disk full, I/O error, locked file…). Nothing was half-written. */
+export class StorageError extends EideticaError {
+  readonly code: string = "STORAGE";
+
+  constructor(
+    message: string,
+    /** The backend's own error code, such as `SQLITE_FULL`, when it gave one. */
+    readonly storageCode?: string,
+    options?: EideticaErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** Stored bytes no longer match their ID: the entry is not served and can be fetched again. */
+export class StorageCorruptedError extends StorageError {
+  override readonly code = "STORAGE_CORRUPTED";
 }
