@@ -194,3 +194,15 @@ export type { IngestResult, IngestStatus, IngestVerdict } from "./database/inges
 export type { QuarantineLimits } from "./database/quarantine.js";
 export type { WriteCallback, WriteEvent, WriteSource } from "./database/tree-state.js";
 export { dependenciesOf, pinOf } from "./database/verify.js";
+
+export {
+  describe as describeJsonValue,
+  expectArray,
+  expectBoolean,
+  expectBytes,
+  expectObject,
+  expectString,
+  expectUint,
+  isJsonObject,
+  type JsonObject,
+} from "./util/shape.js";

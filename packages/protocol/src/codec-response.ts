@@ -1,0 +1,155 @@
+/**
+ * The response codec: {@link encodeResponse} writes the exact serde JSON of a Rust
+ * `SyncResponse`; {@link decodeResponse} validates it as strictly as a request.
+ */
+import { entryToWire, expectArray, parseJsonLimited, permissionToWire, LIMITS } from "@eidetica/core";
+import {
+  boolAt,
+  entriesAt,
+  entryAt,
+  fixedBytesAt,
+  idAt,
+  objectAt,
+  optionalTextAt,
+  permissionAt,
+  textAt,
+  tipsAt,
+  uintAt,
+} from "./codec-fields.js";
+import { variant } from "./codec-request.js";
+import { RESPONSE_KINDS, type SyncResponse, type TreeInfo } from "./messages.js";
+import { child, publicKeyAt, schema } from "./pointer.js";
+
+/** The exact serde JSON text of a response. */
+export function encodeResponse(response: SyncResponse): string {
+  return JSON.stringify(responseToWire(response));
+}
+
+function responseToWire(response: SyncResponse): unknown {
+  switch (response.kind) {
+    case "Handshake": {
+      const h = response.handshake;
+      return {
+        Handshake: {
+          device_id: h.deviceId,
+          public_key: h.publicKey,
+          display_name: h.displayName,
+          protocol_version: h.protocolVersion,
+          challenge_response: Array.from(h.challengeResponse),
+          new_challenge: Array.from(h.newChallenge),
+          available_trees: h.availableTrees.map((t) => ({
+            tree_id: t.treeId,
+            name: t.name,
+            entry_count: t.entryCount,
+            last_modified: t.lastModified,
+          })),
+        },
+      };
+    }
+    case "Bootstrap": {
+      const b = response.bootstrap;
+      return {
+        Bootstrap: {
+          tree_id: b.treeId,
+          root_entry: entryToWire(b.rootEntry),
+          all_entries: b.allEntries.map(entryToWire),
+          key_approved: b.keyApproved,
+          granted_permission: b.grantedPermission === null ? null : permissionToWire(b.grantedPermission),
+        },
+      };
+    }
+    case "Incremental": {
+      const i = response.incremental;
+      return { Incremental: { tree_id: i.treeId, their_tips: [...i.theirTips], missing_entries: i.missingEntries.map(entryToWire) } };
+    }
+    case "BootstrapPending":
+      return { BootstrapPending: { request_id: response.requestId, message: response.message } };
+    case "Ack":
+      return "Ack";
+    case "Count":
+      return { Count: response.count };
+    case "Error":
+      return { Error: response.message };
+  }
+}
+
+/**
+ * Decodes a response from JSON text or its UTF-8 bytes.
+ * @throws {EideticaError} `MALFORMED`, `LIMIT_EXCEEDED`, `SCHEMA` or `UNKNOWN_MESSAGE`.
+ */
+export function decodeResponse(input: string | Uint8Array): SyncResponse {
+  return decodeResponseValue(parseJsonLimited(input));
+}
+
+/** Decodes an already-parsed response value. */
+export function decodeResponseValue(value: unknown): SyncResponse {
+  const [kind, body] = variant(value, RESPONSE_KINDS, "response");
+  const p = `/${kind}`;
+  switch (kind) {
+    case "Handshake": {
+      const fields = ["device_id", "public_key", "display_name", "protocol_version", "challenge_response", "new_challenge", "available_trees"];
+      const o = objectAt(body, p, fields, fields.filter((f) => f !== "display_name"));
+      return {
+        kind,
+        handshake: {
+          deviceId: publicKeyAt(o.device_id, child(p, "device_id")),
+          publicKey: publicKeyAt(o.public_key, child(p, "public_key")),
+          displayName: optionalTextAt(o.display_name, child(p, "display_name")),
+          protocolVersion: uintAt(o.protocol_version, child(p, "protocol_version"), 0xffffffff),
+          challengeResponse: fixedBytesAt(o.challenge_response, child(p, "challenge_response"), 64),
+          newChallenge: fixedBytesAt(o.new_challenge, child(p, "new_challenge"), 32),
+          availableTrees: treesAt(o.available_trees, child(p, "available_trees")),
+        },
+      };
+    }
+    case "Bootstrap": {
+      const fields = ["tree_id", "root_entry", "all_entries", "key_approved", "granted_permission"];
+      const o = objectAt(body, p, fields, fields.filter((f) => f !== "granted_permission"));
+      return {
+        kind,
+        bootstrap: {
+          treeId: idAt(o.tree_id, child(p, "tree_id")),
+          rootEntry: entryAt(o.root_entry, child(p, "root_entry")),
+          allEntries: entriesAt(o.all_entries, child(p, "all_entries")),
+          keyApproved: boolAt(o.key_approved, child(p, "key_approved")),
+          grantedPermission: permissionAt(o.granted_permission, child(p, "granted_permission")),
+        },
+      };
+    }
+    case "Incremental": {
+      const o = objectAt(body, p, ["tree_id", "their_tips", "missing_entries"]);
+      return {
+        kind,
+        incremental: {
+          treeId: idAt(o.tree_id, child(p, "tree_id")),
+          theirTips: tipsAt(o.their_tips, child(p, "their_tips")),
+          missingEntries: entriesAt(o.missing_entries, child(p, "missing_entries")),
+        },
+      };
+    }
+    case "BootstrapPending": {
+      const o = objectAt(body, p, ["request_id", "message"]);
+      return { kind, requestId: textAt(o.request_id, child(p, "request_id")), message: textAt(o.message, child(p, "message")) };
+    }
+    case "Ack":
+      return { kind };
+    case "Count":
+      return { kind, count: uintAt(body, p) };
+    case "Error":
+      return { kind, message: textAt(body, p) };
+  }
+}
+
+function treesAt(value: unknown, p: string): TreeInfo[] {
+  return schema(p, () => expectArray(value, p, LIMITS.entriesPerMessage, "trees")).map((item, i) => {
+    const at = child(p, i);
+    const fields = ["tree_id", "name", "entry_count", "last_modified"];
+    const o = objectAt(item, at, fields, fields.filter((f) => f !== "name"));
+    return {
+      treeId: idAt(o.tree_id, child(at, "tree_id")),
+      name: optionalTextAt(o.name, child(at, "name")),
+      entryCount: uintAt(o.entry_count, child(at, "entry_count")),
+      lastModified: uintAt(o.last_modified, child(at, "last_modified")),
+    };
+  });
+}
