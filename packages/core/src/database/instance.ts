@@ -223,14 +223,20 @@ export class Instance {
       throw new LimitExceededError("entriesPerMessage", LIMITS.entriesPerMessage, entries.length);
     }
     const state = this.tree(tree);
-    const { result, droppedFromQuarantine } = await state.lock.run(() =>
-      ingestBatch(
+    const { result, droppedFromQuarantine } = await state.lock.run(async () => {
+      const outcome = await ingestBatch(
         { tree, backend: this.backend, states: state.states, provider: this.ed25519, quarantine: this.#quarantine },
         entries,
         options.from,
         options.atomic === true,
-      ),
-    );
+      );
+      // Fold the new entries into the cached state of each store they wrote, while they are
+      // at hand: the walk stops at the last cached state, so a long sync stays O(batch) per
+      // batch and the first read afterwards does not fold the whole history.
+      const stores = new Set(outcome.stored.flatMap((entry) => entry.storeNames()));
+      for (const store of stores) await state.states.stateAt(store, await this.backend.storeTips(tree, store), this.backend);
+      return outcome;
+    });
     const stats = this.peerStats(options.from);
     stats.stored += result.verdicts.filter((v) => v.status === "stored").length;
     stats.duplicates += result.duplicates;

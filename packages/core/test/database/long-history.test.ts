@@ -170,7 +170,16 @@ describe(`a ${N.toLocaleString("en")}-entry chain`, () => {
     expect(replica.peerStats("source")).toEqual({ stored: N - 9000, duplicates: N / 100, quarantined: 9000, rejected: 0 });
   }, 240_000);
 
-  it("is read cold by a fresh Instance over the replica's backend, which never computed the state", async () => {
+  it("is read warm by a fresh Instance over the replica's backend: ingest cached the state it built", async () => {
+    const warm = await Instance.open({ backend: replicaBackend, clock: manualClock(), random: seededRandom(5) });
+    const readsBefore = replicaBackend.entryReads;
+    const state = await (await warm.openDatabase(db.id)).storeState(STORE);
+    expect(replicaBackend.entryReads - readsBefore).toBeLessThan(10);
+    expect(docToJson(state)).toBe(docToJson(await db.storeState(STORE)));
+  });
+
+  it("is read cold by a fresh Instance over the replica's backend once its state cache is dropped", async () => {
+    await replicaBackend.close(); // MemoryBackend.close drops cached states; entries and records stay.
     const cold = await Instance.open({ backend: replicaBackend, clock: manualClock(), random: seededRandom(3) });
     expect(cold.id).toBe(replica.id);
     const coldDb = await cold.openDatabase(db.id);
