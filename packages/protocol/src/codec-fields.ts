@@ -44,9 +44,11 @@ export const boolAt = (value: unknown, p: string): boolean => schema(p, () => ex
 
 /** Bytes of an exact length (challenges, nonces, signatures). */
 export const fixedBytesAt = (value: unknown, p: string, length: number): Uint8Array => {
-  const bytes = schema(p, () => expectBytes(value, p, length, "bytes"));
-  if (bytes.length !== length) throw new SchemaError(`expected ${length} bytes, found ${bytes.length}`, p);
-  return bytes;
+  // A Rust `Vec<u8>` (not serde_bytes) is only ever an array of integers; a wrong length is a
+  // wrong shape, not a resource limit.
+  if (!Array.isArray(value)) throw new SchemaError(`expected an array of ${length} bytes`, p);
+  if (value.length !== length) throw new SchemaError(`expected ${length} bytes, found ${value.length}`, p);
+  return schema(p, () => expectBytes(value, p, length, "bytes"));
 };
 
 export const idAt = (value: unknown, p: string): ID => schema(p, () => parseId(expectString(value, p), p));
@@ -65,7 +67,7 @@ export const permissionAt = (value: unknown, p: string): Permission | null =>
   value === undefined || value === null ? null : schema(p, () => permissionFromWire(value, p));
 
 export const docAt = (value: unknown, p: string): Doc | null =>
-  value === undefined || value === null ? null : schema(p, () => docFromJsonValue(value));
+  value === undefined || value === null ? null : schema(p, () => docFromJsonValue(value), true);
 
 export const addressesAt = (value: unknown, p: string): Address[] =>
   schema(p, () => expectArray(value, p, MAX_ADDRESSES, "addresses")).map((item, i) => {

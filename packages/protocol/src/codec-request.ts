@@ -3,7 +3,7 @@
  * `SyncRequest`; {@link decodeRequest} checks the size, depth, whole shape and every limit
  * before anything else looks at the message.
  */
-import { docToJson, entryToWire, isJsonObject, parseJsonLimited, permissionToWire } from "@eidetica/core";
+import { docToJson, entryToWire, isJsonObject, parseJsonLimited, permissionToWire, sortedUniqueIds } from "@eidetica/core";
 import { SchemaError, UnknownMessageError } from "./errors.js";
 import {
   addressToWire,
@@ -45,7 +45,7 @@ export function encodeRequest(request: SyncRequest): string {
         {
           SyncTree: {
             tree_id: s.treeId,
-            our_tips: [...s.ourTips],
+            our_tips: sortedUniqueIds(s.ourTips),
             peer_pubkey: s.peerPubkey,
             requesting_key: s.requestingKey,
             requesting_key_name: s.requestingKeyName,

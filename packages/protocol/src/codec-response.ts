@@ -17,6 +17,7 @@ import {
   uintAt,
 } from "./codec-fields.js";
 import { variant } from "./codec-request.js";
+import { SchemaError } from "./errors.js";
 import { RESPONSE_KINDS, type SyncResponse, type TreeInfo } from "./messages.js";
 import { child, publicKeyAt, schema } from "./pointer.js";
 
@@ -132,6 +133,8 @@ export function decodeResponseValue(value: unknown): SyncResponse {
       return { kind, requestId: textAt(o.request_id, child(p, "request_id")), message: textAt(o.message, child(p, "message")) };
     }
     case "Ack":
+      // A unit variant: a bare "Ack", or {"Ack": null} as serde_json also accepts; nothing else.
+      if (body !== undefined && body !== null) throw new SchemaError("Ack has no body", p);
       return { kind };
     case "Count":
       return { kind, count: uintAt(body, p) };

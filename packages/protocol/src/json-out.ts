@@ -15,6 +15,12 @@ export function stringifyWithDocs(value: unknown, docToJson: (doc: Doc) => strin
       docs.push(docToJson(original));
       return `\u0000doc${docs.length - 1}\u0000`;
     }
+    // Only a string holding U+0000 can spell a placeholder in the output; write such strings
+    // through the table as well, so that no value is ever mistaken for one.
+    if (typeof item === "string" && item.includes("\u0000")) {
+      docs.push(JSON.stringify(item));
+      return `\u0000doc${docs.length - 1}\u0000`;
+    }
     return item;
   });
   return text.replace(/"\\u0000doc(\d+)\\u0000"/g, (_match, index: string) => docs[Number(index)] ?? "null");

@@ -13,13 +13,17 @@ export function toPointer(path: string): string {
   return pointer.startsWith("/") ? pointer : `/${pointer}`;
 }
 
-/** Runs `fn`; a core `MalformedError` (shape) becomes a {@link SchemaError} with a pointer. */
-export function schema<T>(pointer: string, fn: () => T): T {
+/**
+ * Runs `fn`; a core `MalformedError` (shape) becomes a {@link SchemaError} with a pointer.
+ * With `relative`, the error's path is inside the value at `pointer` (as for Docs, whose
+ * reader does not know where the Doc sits).
+ */
+export function schema<T>(pointer: string, fn: () => T, relative = false): T {
   try {
     return fn();
   } catch (error) {
     if (error instanceof MalformedError) {
-      const at = error.path === undefined ? pointer : toPointer(error.path);
+      const at = error.path === undefined ? pointer : relative ? `${pointer}${toPointer(error.path)}` : toPointer(error.path);
       const message = error.path === undefined ? error.message : error.message.slice(error.path.length + 2);
       throw new SchemaError(message, at, { cause: error });
     }

@@ -34,7 +34,12 @@ function decodeFormValue(value: string): string {
     else if (c === "%" && /^[0-9a-fA-F]{2}$/.test(value.slice(i + 1, i + 3))) {
       bytes.push(Number.parseInt(value.slice(i + 1, i + 3), 16));
       i += 2;
-    } else bytes.push(...new TextEncoder().encode(c));
+    } else {
+      // A whole code point: the two halves of a surrogate pair must be encoded together.
+      const char = String.fromCodePoint(value.codePointAt(i) as number);
+      bytes.push(...new TextEncoder().encode(char));
+      i += char.length - 1;
+    }
   }
   return new TextDecoder().decode(new Uint8Array(bytes));
 }

@@ -64,6 +64,7 @@ export class SqliteBackend implements Backend {
   readonly #entryCacheSize: number;
   readonly #stateRows: number;
   #closed = false;
+  #droppedStateWrites = 0;
 
   private constructor(path: string, db: Database.Database, options: SqliteBackendOptions) {
     this.path = path;
@@ -75,8 +76,8 @@ export class SqliteBackend implements Backend {
 
   /**
    * Opens (creating if needed) the file at `path` and takes its lock.
-   * @throws {StorageError} if the file cannot be opened, is locked by another connection, or
-   *   was written by a newer schema version.
+   * @throws {StorageError} if the file cannot be opened or is locked by another connection.
+   * @throws {UnsupportedVersionError} if it was written by a newer schema version.
    */
   static open(path: string, options: SqliteBackendOptions = {}): SqliteBackend {
     let db: Database.Database | undefined;
@@ -211,13 +212,28 @@ export class SqliteBackend implements Backend {
     return row?.state;
   }
 
+  /**
+   * Caches a state, best effort: a state SQLite cannot write (disk full, I/O error) is dropped
+   * and counted in {@link SqliteBackend.droppedStateWrites} instead of failing the caller. The
+   * cache is optional (a backend may drop cached states at any time), and the caller may be a
+   * commit whose entry is already durable: failing it would report a write that took effect as
+   * failed, and skip its write callbacks (reliability F12).
+   */
   async putCachedState(key: string, state: string): Promise<void> {
     this.#checkOpen();
-    storageCall("caching a state", () => {
+    try {
       const { lastInsertRowid } = this.#sql.putState.run(key, state);
       // Prune in steps, keeping at most the configured number of rows.
       if (Number(lastInsertRowid) % 1_000 === 0) this.#sql.pruneStates.run(Number(lastInsertRowid) - this.#stateRows);
-    });
+    } catch (error) {
+      if (!(error instanceof Database.SqliteError)) throw asStorageError("caching a state", error);
+      this.#droppedStateWrites++;
+    }
+  }
+
+  /** Cached states dropped because SQLite could not write them (see `putCachedState`). */
+  get droppedStateWrites(): number {
+    return this.#droppedStateWrites;
   }
 
   async getInstanceRecord(kind: InstanceRecordKind): Promise<string | undefined> {
@@ -234,6 +250,20 @@ export class SqliteBackend implements Backend {
   /** Forgets decoded entries, so the next reads re-check the file (for tests and repairs). */
   dropEntryCache(): void {
     this.#entries.clear();
+  }
+
+  /**
+   * Fault injection for tests (reliability F12): caps this connection's file at `pages` pages
+   * (`PRAGMA max_page_count`). SQLite raises a cap below the current size to the current size,
+   * so `setMaxPageCount(1)` means "not one page more than now". A write that needs more pages
+   * then fails, as on a full disk, with a `StorageError` whose `storageCode` is `SQLITE_FULL`
+   * (and is rolled back). The cap lasts until it is raised again or the backend is closed.
+   * Returns the cap now in force.
+   */
+  setMaxPageCount(pages: number): number {
+    this.#checkOpen();
+    if (!Number.isSafeInteger(pages) || pages < 1) throw new RangeError(`pages must be a positive integer, got ${pages}`);
+    return storageCall("setting max_page_count", () => this.#db.pragma(`max_page_count = ${pages}`, { simple: true }) as number);
   }
 
   /**
@@ -265,18 +295,23 @@ function updateTips(sql: Statements, tree: ID, store: string, id: ID, parents: r
   if (!named(id)) sql.insertTip.run(tree, store, id);
 }
 
-/** IDs and heights of the ancestors, through a recursive query (iterative inside SQLite). */
+/**
+ * IDs and heights of the ancestors, through a recursive query (iterative inside SQLite).
+ * The main-DAG joins are CROSS JOINs so that SQLite keeps the walk's order (frontier, then
+ * primary-key lookups): left to itself it scanned all of the tree's entries through
+ * `entries_tree` at every step, which made the walk quadratic.
+ */
 function walkAncestors(db: Database.Database, tree: ID, from: readonly ID[], options: AncestorsOptions): { id: ID; height: number }[] {
   const { store } = options;
   const exclude = options.exclude ?? [];
   const seeds = (name: string) => `${name}(id) AS (SELECT value FROM json_each(?))`;
   const step =
     store === undefined
-      ? `SELECT p.parent_id FROM tree_parents p JOIN %T a ON p.child_id = a.id JOIN entries e ON e.id = p.parent_id AND e.tree_id = ?`
+      ? `SELECT p.parent_id FROM %T a CROSS JOIN tree_parents p ON p.child_id = a.id CROSS JOIN entries e ON e.id = p.parent_id AND e.tree_id = ?`
       : `SELECT p.parent_id FROM store_parents p JOIN %T a ON p.child_id = a.id AND p.store_name = ? JOIN subtrees s ON s.entry_id = p.parent_id AND s.store_name = ? AND s.tree_id = ?`;
   const member =
     store === undefined
-      ? `SELECT e.id FROM entries e JOIN %S s ON e.id = s.id WHERE e.tree_id = ?`
+      ? `SELECT e.id FROM %S s CROSS JOIN entries e ON e.id = s.id WHERE e.tree_id = ?`
       : `SELECT s2.entry_id FROM subtrees s2 JOIN %S s ON s2.entry_id = s.id WHERE s2.store_name = ? AND s2.tree_id = ?`;
   const stepArgs = store === undefined ? [tree] : [store, store, tree];
   const memberArgs = store === undefined ? [tree] : [store, tree];

@@ -23,7 +23,7 @@ import type { Ed25519Provider } from "../crypto/ed25519.js";
 import { compareByHeightThenId } from "../dag/order.js";
 import { MinHeap } from "../dag/heap.js";
 import type { Entry } from "../entry/entry.js";
-import { BatchRejectedError, isEideticaError, LimitExceededError, MalformedError, WrongDatabaseError, type EideticaError } from "../errors/errors.js";
+import { BatchRejectedError, StorageError, isEideticaError, LimitExceededError, MalformedError, WrongDatabaseError, type EideticaError } from "../errors/errors.js";
 import type { ID } from "../id/id.js";
 import { overlaySource } from "./entry-source.js";
 import type { Quarantine } from "./quarantine.js";
@@ -167,7 +167,9 @@ export async function ingestBatch(
     try {
       await verifyEntry(candidate.entry, { tree, source, states: context.states, provider: context.provider });
     } catch (error) {
-      if (!isEideticaError(error)) throw error;
+      // A storage failure says nothing about the entry: the whole ingest fails (no verdict,
+      // no acknowledgement), so the sender retries (reliability F12).
+      if (!isEideticaError(error) || error instanceof StorageError) throw error;
       reject(candidate, error);
       continue;
     }

@@ -16,7 +16,7 @@ import { docFromJson, docToJson } from "../crdt/json.js";
 import { MinHeap } from "../dag/heap.js";
 import { compareByHeightThenId } from "../dag/order.js";
 import type { Entry } from "../entry/entry.js";
-import { isEideticaError } from "../errors/errors.js";
+import { StorageError, isEideticaError } from "../errors/errors.js";
 import { sortedUniqueIds, type ID } from "../id/id.js";
 import type { EntrySource } from "./entry-source.js";
 
@@ -37,6 +37,8 @@ export class StateCache {
   readonly #memo: BoundedMap<string, Doc>;
   /** Store data that could not be read as a Doc and was folded as empty. */
   undecodable = 0;
+  /** Cached states the backend failed to keep (caching is best effort; the state is recomputed later). */
+  cacheWriteFailures = 0;
   /** @internal Settings closures by pinned tips, for verification (see verify.ts). */
   readonly settingsClosures = new BoundedMap<string, ReadonlySet<ID>>(256);
 
@@ -68,7 +70,17 @@ export class StateCache {
   async put(store: string, tips: readonly ID[], state: Doc): Promise<void> {
     const key = this.#key(store, sortedUniqueIds(tips));
     this.#remember(key, state);
-    await this.#backend.putCachedState(key, docToJson(state));
+    await this.#persist(key, state);
+  }
+
+  // A failed cache write must not fail the read or the commit that caused it: count it.
+  async #persist(key: string, state: Doc): Promise<void> {
+    try {
+      await this.#backend.putCachedState(key, docToJson(state));
+    } catch (error) {
+      if (!(error instanceof StorageError)) throw error;
+      this.cacheWriteFailures++;
+    }
   }
 
   /** The Doc an entry writes to `store`, or the empty Doc (counted) if it is not a Doc. */
@@ -133,7 +145,7 @@ export class StateCache {
       }
     }
     this.#remember(key, state);
-    await this.#backend.putCachedState(key, docToJson(state));
+    await this.#persist(key, state);
     return state;
   }
 }
