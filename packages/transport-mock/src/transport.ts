@@ -1,0 +1,163 @@
+/** {@link MockTransport}: a `SyncTransport` of kind `"sim"` on a {@link SimNetwork}. */
+import { InvalidStateError, isEideticaError, utf8, type PublicKeyText } from "@eidetica/core";
+import {
+  TRANSPORT_BRAND,
+  TransportError,
+  decodeRequest,
+  decodeResponse,
+  encodeRequest,
+  encodeResponse,
+  errorResponse,
+  type Address,
+  type RequestContext,
+  type SendOptions,
+  type SyncHandler,
+  type SyncRequest,
+  type SyncResponse,
+  type SyncTransport,
+} from "@eidetica/protocol";
+import type { SimNetwork } from "./network.js";
+import { SIM_KIND } from "./types.js";
+import { wireOf, type SimNode, type Wire } from "./wire.js";
+
+/** The options of a {@link MockTransport}. */
+export interface MockTransportOptions {
+  /** The node's name, which is its address; default `sim-peer-N` (N counts up per network). */
+  readonly name?: string;
+  /**
+   * The key this node proves, as an authenticating transport (iroh) would: handlers see it as
+   * `context.peerKey` on requests from this node. Default: none.
+   */
+  readonly peerKey?: PublicKeyText;
+  /**
+   * Called when the served handler breaks its contract by throwing (the peer gets `Error`
+   * `"internal error"`). Default: `console.warn`, so nothing is swallowed silently.
+   */
+  readonly onHandlerError?: (error: unknown) => void;
+}
+
+/**
+ * A {@link SyncTransport} on a {@link SimNetwork}. Requests and responses cross the network
+ * encoded with the protocol codec and are decoded (and validated) at the other end, as on a
+ * real wire. Failures are `TransportError`s: `unreachable` (no server at the address, or a
+ * partition), `timeout`, `aborted`, `closed` (the server or this transport stopped, or a
+ * partition cut the response), `too_large`, `protocol` (an undecodable response).
+ *
+ * @example
+ * ```ts
+ * const network = new SimNetwork({ time: { mode: "virtual", autoRun: true } });
+ * const server = new MockTransport(network, { name: "server" });
+ * await server.startServer(syncHandler(() => ({ kind: "Ack" })));
+ * const client = new MockTransport(network);
+ * await client.sendRequest(server.address, { kind: "SendEntries", entries: [] }); // { kind: "Ack" }
+ * ```
+ */
+export class MockTransport implements SyncTransport {
+  readonly [TRANSPORT_BRAND] = true as const;
+  /** Always `"sim"`. */
+  readonly kind = SIM_KIND;
+  /** This node's address, whether or not it serves. */
+  readonly address: Address;
+  readonly #wire: Wire;
+  readonly #node: SimNode;
+  readonly #onHandlerError: (error: unknown) => void;
+
+  /**
+   * Joins `network` as a node (not serving yet).
+   * @throws {InvalidStateError} if `options.name` is taken on this network.
+   */
+  constructor(network: SimNetwork, options: MockTransportOptions = {}) {
+    this.#wire = wireOf(network);
+    this.#node = this.#wire.attach(options.name, options.peerKey);
+    this.address = { transportType: SIM_KIND, address: this.#node.name };
+    this.#onHandlerError = options.onHandlerError ?? ((error) => console.warn("eidetica: sim handler failed", error));
+  }
+
+  /** This node's name, such as `sim-peer-1`. */
+  get name(): string {
+    return this.#node.name;
+  }
+
+  /** True for `sim` addresses. */
+  canHandleAddress(address: Address): boolean {
+    return address.transportType === SIM_KIND;
+  }
+
+  /**
+   * Serves `handler` at {@link MockTransport.address}.
+   * @throws {InvalidStateError} if already serving or the network is closed.
+   */
+  async startServer(handler: SyncHandler): Promise<void> {
+    if (this.#wire.closed) throw new InvalidStateError("the network is closed");
+    if (this.#node.serve !== undefined) throw new InvalidStateError(`sim:${this.name} is already serving`);
+    this.#node.serve = (bytes, from) => this.#serve(handler, bytes, from);
+  }
+
+  /** Stops serving; requests being handled, and this transport's own open requests, end `closed`. */
+  async stopServer(): Promise<void> {
+    this.#wire.unlisten(this.#node);
+    this.#wire.abandon(this.#node);
+  }
+
+  /** True while serving. */
+  isServerRunning(): boolean {
+    return this.#node.serve !== undefined;
+  }
+
+  /** {@link MockTransport.address} while serving, else undefined. */
+  serverAddress(): Address | undefined {
+    return this.isServerRunning() ? this.address : undefined;
+  }
+
+  /** Encodes, sends, waits for and decodes; see the class for the failures. */
+  async sendRequest(address: Address, request: SyncRequest, options: SendOptions = {}): Promise<SyncResponse> {
+    if (!this.canHandleAddress(address)) throw new TransportError(`a MockTransport cannot reach ${address.transportType} addresses`, "unreachable");
+    let text: string;
+    try {
+      text = encodeRequest(request);
+    } catch (error) {
+      throw new TransportError("the request cannot be encoded", "protocol", { cause: error });
+    }
+    const reply = await this.#wire.request(this.#node, address.address, utf8(text), request.kind, options);
+    try {
+      return decodeResponse(reply);
+    } catch (error) {
+      throw new TransportError(`invalid response: ${peerSafe(error)}`, "protocol", { cause: error });
+    }
+  }
+
+  async #serve(handler: SyncHandler, bytes: Uint8Array, from: SimNode): Promise<Encoded> {
+    let request: SyncRequest;
+    try {
+      request = decodeRequest(bytes);
+    } catch (error) {
+      return errorAnswer(`invalid request: ${peerSafe(error)}`);
+    }
+    const context: RequestContext = { remoteAddress: { transportType: SIM_KIND, address: from.name }, transportType: SIM_KIND, peerKey: from.peerKey };
+    try {
+      const response = await handler.handle(request, context);
+      const text: unknown = encodeResponse(response);
+      if (typeof text !== "string") throw new InvalidStateError("the handler returned something that is not a SyncResponse");
+      return { kind: response.kind, bytes: utf8(text) };
+    } catch (error) {
+      this.#onHandlerError(error);
+      return errorAnswer("internal error");
+    }
+  }
+}
+
+/** A response's kind and encoded bytes. */
+interface Encoded {
+  readonly kind: string;
+  readonly bytes: Uint8Array;
+}
+
+/** An encoded `Error` response. */
+function errorAnswer(message: string): Encoded {
+  return { kind: "Error", bytes: utf8(encodeResponse(errorResponse(message))) };
+}
+
+/** A message safe to show a peer: an `EideticaError`'s own message, else a generic one. */
+function peerSafe(error: unknown): string {
+  return isEideticaError(error) ? error.message : "malformed message";
+}
