@@ -19,7 +19,7 @@ import {
   type SyncResponse,
 } from "../src/index.js";
 import { CHILD, KEY_A, ROOT, bytesOf, requestCorpus, responseCorpus } from "./support/fixtures.js";
-import { testSeed } from "./support/seed.js";
+import { testSeed } from "@eidetica/test-kit";
 
 const MUTATIONS = 10_000;
 type Rng = ReturnType<typeof seededRandom>;

@@ -15,7 +15,7 @@ import {
   type SyncRequest,
   type SyncResponse,
 } from "../src/index.js";
-import { expectCode } from "./support/errors.js";
+import { expectCode } from "@eidetica/test-kit";
 import { KEY_A, ROOT, bytesOf, counting } from "./support/fixtures.js";
 
 const MIB4 = 4 * 1024 * 1024;

@@ -6,7 +6,7 @@
 import { isEideticaError } from "@eidetica/core";
 import { describe, expect, it } from "vitest";
 import { SchemaError, UnknownMessageError, decodeRequest, decodeResponse, encodeRequest, encodeResponse } from "../src/index.js";
-import { expectCode } from "./support/errors.js";
+import { expectCode } from "@eidetica/test-kit";
 import { KEY_A, requestCorpus, responseCorpus } from "./support/fixtures.js";
 
 // Parsed JSON that the cases reach into and change freely.

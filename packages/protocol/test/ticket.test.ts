@@ -5,9 +5,9 @@
 import * as fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { formatTicket, parseTicket, type DatabaseTicket } from "../src/index.js";
-import { expectCode } from "./support/errors.js";
+import { expectCode } from "@eidetica/test-kit";
 import { CHILD, ROOT } from "./support/fixtures.js";
-import { fcParams } from "./support/seed.js";
+import { fcParams } from "@eidetica/test-kit";
 
 const ID = ROOT.id;
 

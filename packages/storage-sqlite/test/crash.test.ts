@@ -35,7 +35,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { SqliteBackend } from "../src/index.js";
 import type { WorkerMessage } from "./support/crash-protocol.js";
 import { computeTips, scanFile } from "./support/scan.js";
-import { seedHint, soak, testSeed } from "./support/seed.js";
+import { seedHint, soak, testSeed } from "@eidetica/test-kit";
 
 const ROUNDS = soak() ? 200 : 30;
 /** Kills per file before a fresh file is started. */

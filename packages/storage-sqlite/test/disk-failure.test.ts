@@ -40,7 +40,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { SqliteBackend } from "../src/index.js";
 import { IoErrorBackend } from "./support/failing-backend.js";
 import { scanFile } from "./support/scan.js";
-import { seedHint, testSeed } from "./support/seed.js";
+import { seedHint, testSeed } from "@eidetica/test-kit";
 
 const dir = mkdtempSync(join(tmpdir(), "eidetica-sqlite-disk-failure-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

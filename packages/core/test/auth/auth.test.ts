@@ -22,7 +22,7 @@ import {
   write,
   type AuthKey,
 } from "../../src/index.js";
-import { expectCode } from "../support/errors.js";
+import { expectCode } from "@eidetica/test-kit";
 
 const keyOf = (n: number) => SigningKey.fromSeed(new Uint8Array(32).fill(n));
 const [alice, bob, carol] = [keyOf(1), keyOf(2), keyOf(3)];

@@ -7,7 +7,7 @@ import {
 } from "../../src/errors/errors.js";
 import { DELETED, Doc, List, docToJson, pathComponents, parseListIndex, valueKind } from "../../src/crdt/index.js";
 import { seededRandom } from "../../src/util/random.js";
-import { testSeed } from "../support/seed.js";
+import { testSeed } from "@eidetica/test-kit";
 
 const random = seededRandom(testSeed());
 

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { LimitExceededError, MalformedError, isEideticaError } from "../../src/errors/errors.js";
 import { JsonNonInteger, type JsonTree, parseJson } from "../../src/crdt/json-parse.js";
-import { fcParams } from "../support/seed.js";
+import { fcParams } from "@eidetica/test-kit";
 
 /** The value JSON.parse would give for a parsed tree. */
 function toNative(tree: JsonTree): unknown {

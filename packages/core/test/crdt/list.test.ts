@@ -3,7 +3,7 @@ import { InvalidPathError, LimitExceededError, MalformedError } from "../../src/
 import { DELETED, Doc, List, Position, docFromJson, docToJson } from "../../src/crdt/index.js";
 import { I64_MAX, I64_MIN } from "../../src/crdt/rational.js";
 import { seededRandom } from "../../src/util/random.js";
-import { testSeed } from "../support/seed.js";
+import { testSeed } from "@eidetica/test-kit";
 
 const random = seededRandom(testSeed());
 const uuid = (n: number): string => `00000000-0000-4000-8000-${n.toString(16).padStart(12, "0")}`;

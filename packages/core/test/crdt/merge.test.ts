@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DELETED, Doc, List, docToJson, mergeValues } from "../../src/crdt/index.js";
 import { seededRandom } from "../../src/util/random.js";
-import { testSeed } from "../support/seed.js";
+import { testSeed } from "@eidetica/test-kit";
 
 const random = seededRandom(testSeed());
 

@@ -8,7 +8,7 @@ import { InvalidPathError, isEideticaError } from "../../src/errors/errors.js";
 import { Doc, List, docFromJson, docFromJsonValue, docToJson, pathComponents } from "../../src/crdt/index.js";
 import { parseJson } from "../../src/crdt/json-parse.js";
 import { seededRandom } from "../../src/util/random.js";
-import { testSeed } from "../support/seed.js";
+import { testSeed } from "@eidetica/test-kit";
 import { REJECT_CASES } from "./oracle/cases.js";
 import type { OracleCommand, OracleReply } from "./oracle/oracle.js";
 

@@ -4,7 +4,7 @@ import { Position } from "../../src/crdt/position.js";
 import { I64_MAX, I64_MIN, U64_MAX, simplestBetween } from "../../src/crdt/rational.js";
 import { randomUuidBetween } from "../../src/crdt/uuid-range.js";
 import { seededRandom } from "../../src/util/random.js";
-import { testSeed } from "../support/seed.js";
+import { testSeed } from "@eidetica/test-kit";
 
 const random = seededRandom(testSeed());
 const uuid = (n: number): string => `00000000-0000-4000-8000-${n.toString(16).padStart(12, "0")}`;

@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import { isEideticaError } from "../../src/errors/errors.js";
 import { Doc, List, docFromJson, docToJson } from "../../src/crdt/index.js";
 import { seededRandom } from "../../src/util/random.js";
-import { fcParams } from "../support/seed.js";
+import { fcParams } from "@eidetica/test-kit";
 import { deepDocArb, docArb, splitDoc, stableDocArb } from "./arbitraries.js";
 
 // EIDETICA_PROPERTY_RUNS raises the number of runs for a longer hunt (the default keeps the suite fast).

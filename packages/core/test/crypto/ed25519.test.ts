@@ -21,8 +21,8 @@ import {
   idFromDagCbor,
   utf8,
 } from "../../src/index.js";
-import { expectCode } from "../support/errors.js";
-import { fcParams } from "../support/seed.js";
+import { expectCode } from "@eidetica/test-kit";
+import { fcParams } from "@eidetica/test-kit";
 
 const node = nodeEd25519()!;
 

@@ -1,4 +1,4 @@
-/** Property tests on random DAGs against brute-force definitions. Seeded by test/support/seed.ts. */
+/** Property tests on random DAGs against brute-force definitions. Seeded by @eidetica/test-kit. */
 import * as fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { compareIds, type ID } from "../../src/id/id.js";
@@ -14,7 +14,7 @@ import {
   topologicalOrder,
   type MemoryDag,
 } from "../../src/dag/index.js";
-import { fcParams } from "../support/seed.js";
+import { fcParams } from "@eidetica/test-kit";
 import { arbitraryDag, bruteClosure, entryId, sorted, type RandomDag } from "./helpers.js";
 
 const RUNS = 300;

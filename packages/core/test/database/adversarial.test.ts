@@ -32,7 +32,7 @@ import {
   type ID,
   type IngestResult,
 } from "../../src/index.js";
-import { expectCode } from "../support/errors.js";
+import { expectCode } from "@eidetica/test-kit";
 import { docWith, forgeEntry, withDataBitFlipped, withSignatureBitFlipped, withStoreData, wireOf } from "./support/forge.js";
 import { commitGrant, commitNote, commitRevoke, expectAllStored, makeServer, receiverWith, type Server } from "./support/fixture.js";
 import {

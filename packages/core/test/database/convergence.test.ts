@@ -27,7 +27,7 @@ import {
   type Entry,
   type ID,
 } from "../../src/index.js";
-import { fcParams, testSeed } from "../support/seed.js";
+import { fcParams, testSeed } from "@eidetica/test-kit";
 import { Replica } from "./replicas/replica.js";
 import { newStats, runConvergence, type ConvergenceStats } from "./replicas/simulate.js";
 

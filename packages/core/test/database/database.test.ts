@@ -19,7 +19,7 @@ import {
   write,
   type WriteEvent,
 } from "../../src/index.js";
-import { expectCode } from "../support/errors.js";
+import { expectCode } from "@eidetica/test-kit";
 
 const newInstance = (seed = 1, backend = new MemoryBackend()) =>
   Instance.create({ backend, random: seededRandom(seed), clock: manualClock() });

@@ -2,9 +2,9 @@ import * as fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { concatBytes, decodeEntryCbor, toHex } from "../../src/index.js";
 import { arbEntry } from "../support/arbitraries.js";
-import { expectCode } from "../support/errors.js";
+import { expectCode } from "@eidetica/test-kit";
 import { vectorEntries } from "../support/fixtures.js";
-import { fcParams } from "../support/seed.js";
+import { fcParams } from "@eidetica/test-kit";
 
 describe("decodeEntryCbor", () => {
   it("round-trips every entry exactly, ID included", () => {

@@ -10,7 +10,7 @@ import { create as createDigest } from "multiformats/hashes/digest";
 import { describe, expect, it } from "vitest";
 import { compareIds, compareUtf8, encodeWireEntry, parseWireEntry, toHex, verifyEntrySignature } from "../../src/index.js";
 import { arbEntry } from "../support/arbitraries.js";
-import { fcParams } from "../support/seed.js";
+import { fcParams } from "@eidetica/test-kit";
 import { toIpld } from "./vectors.test.js";
 
 describe("random entries", () => {

@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { encodeWireEntry, isEideticaError, parseWireEntry, seededRandom, utf8 } from "../../src/index.js";
 import { arbEntry } from "../support/arbitraries.js";
 import { vectorEntries } from "../support/fixtures.js";
-import { testSeed } from "../support/seed.js";
+import { testSeed } from "@eidetica/test-kit";
 
 const MUTATIONS = 10_000;
 type Rng = ReturnType<typeof seededRandom>;

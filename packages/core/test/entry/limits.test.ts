@@ -13,7 +13,7 @@ import {
   parseWireEntry,
   utf8,
 } from "../../src/index.js";
-import { expectCode } from "../support/errors.js";
+import { expectCode } from "@eidetica/test-kit";
 
 const ROOT = idFromDagCbor(utf8("root"));
 const ids = (n: number) => Array.from({ length: n }, (_, i) => idFromDagCbor(utf8(`parent ${i}`)));

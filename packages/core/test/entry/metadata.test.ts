@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { decodeEntryMetadata, encodeEntryMetadata, fromUtf8, idFromDagCbor, sortedUniqueIds, utf8 } from "../../src/index.js";
-import { expectCode } from "../support/errors.js";
+import { expectCode } from "@eidetica/test-kit";
 
 const a = idFromDagCbor(utf8("a"));
 const b = idFromDagCbor(utf8("b"));

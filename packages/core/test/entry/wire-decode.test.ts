@@ -12,7 +12,7 @@ import {
   decodeWireEntry,
   utf8,
 } from "../../src/index.js";
-import { expectCode } from "../support/errors.js";
+import { expectCode } from "@eidetica/test-kit";
 import { vectorEntries } from "../support/fixtures.js";
 
 const { v1, v2, v4 } = vectorEntries();

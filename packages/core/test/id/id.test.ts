@@ -15,8 +15,8 @@ import {
   sortedUniqueIds,
   utf8,
 } from "../../src/index.js";
-import { expectCode } from "../support/errors.js";
-import { fcParams } from "../support/seed.js";
+import { expectCode } from "@eidetica/test-kit";
+import { fcParams } from "@eidetica/test-kit";
 
 /** The spec's order, computed the slow way from decoded CIDs. */
 function referenceCompare(a: string, b: string): number {

@@ -1,8 +1,8 @@
 import * as fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { compareUtf8, fromBase64, fromHex, fromUtf8, jsonDepth, toBase64, toHex, utf8 } from "../../src/index.js";
-import { expectCode } from "../support/errors.js";
-import { fcParams } from "../support/seed.js";
+import { expectCode } from "@eidetica/test-kit";
+import { fcParams } from "@eidetica/test-kit";
 
 describe("base64 (standard, padded, strict)", () => {
   it("round-trips and matches Node's encoder", () => {

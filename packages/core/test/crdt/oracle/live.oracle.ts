@@ -10,7 +10,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Doc, docFromJson, docToJson } from "../../../src/crdt/index.js";
-import { fcParams } from "../../support/seed.js";
+import { fcParams } from "@eidetica/test-kit";
 import { deepDocArb, docArb } from "../arbitraries.js";
 import { type OracleCommand, runOracle } from "./oracle.js";
 

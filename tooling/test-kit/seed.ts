@@ -1,9 +1,11 @@
 /**
- * One seed per test process for the seeded fault tests of this package.
+ * One seed per test process for property tests and seeded simulations.
  *
  * Set `EIDETICA_SEED=<n>` to replay a run; otherwise the seed is the time at which this module
- * was loaded, chosen once. Failing assertions name the seed through {@link seedHint}.
+ * was loaded, chosen once, outside any property. A failing property prints the seed as an
+ * `EIDETICA_SEED=<n>` hint.
  */
+import * as fc from "fast-check";
 
 function chooseSeed(): number {
   const text = process.env["EIDETICA_SEED"];
@@ -18,6 +20,27 @@ const SEED = chooseSeed();
 /** The seed of this test process: `EIDETICA_SEED` if set, else the time this module loaded. */
 export function testSeed(): number {
   return SEED;
+}
+
+/**
+ * fast-check parameters `{ seed, numRuns }` using {@link testSeed}. On failure the report names
+ * the seed and how to replay it.
+ *
+ * @example
+ * ```ts
+ * fc.assert(fc.property(fc.nat(), (n) => n >= 0), fcParams(200));
+ * ```
+ */
+export function fcParams<T = unknown>(numRuns: number): fc.Parameters<T> {
+  return {
+    seed: SEED,
+    numRuns,
+    reporter(details) {
+      if (!details.failed) return;
+      const report = fc.defaultReportMessage(details) ?? "property failed";
+      throw new Error(`${report}\nReplay with EIDETICA_SEED=${SEED}`, { cause: details.errorInstance });
+    },
+  };
 }
 
 /** `" (replay with EIDETICA_SEED=<n>)"`, to append to assertion messages. */

@@ -1,0 +1,6 @@
+/**
+ * Shared test helpers of the @eidetica packages (private): the seed of randomized tests
+ * (`EIDETICA_SEED` replays a run), fast-check parameters that print it, and typed-error checks.
+ */
+export { fcParams, seedHint, soak, testSeed } from "./seed.js";
+export { expectCode } from "./errors.js";
