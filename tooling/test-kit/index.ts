@@ -4,3 +4,4 @@
  */
 export { fcParams, seedHint, soak, testSeed } from "./seed.js";
 export { expectCode } from "./errors.js";
+export { readmeExamples, sourceOf } from "./readme.js";

@@ -1,26 +1,10 @@
 /** The README examples must keep working: each is extracted, run, and its output checked. */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-import { afterAll, expect, it, vi } from "vitest";
+import { readmeExamples, sourceOf } from "@eidetica/test-kit";
+import { expect, it } from "vitest";
 
 const here = new URL(".", import.meta.url).pathname;
-const dir = mkdtempSync(join(here, ".readme-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const examples = [...readFileSync(join(here, "..", "README.md"), "utf8").matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1] ?? "");
-const source = JSON.stringify(pathToFileURL(join(here, "..", "src", "index.ts")).href);
-
-async function run(index: number): Promise<unknown[][]> {
-  const file = join(dir, `example-${index}.ts`);
-  writeFileSync(file, (examples[index] ?? "").replace('"@eidetica/transport-mock"', source));
-  const log = vi.spyOn(console, "log").mockImplementation(() => undefined);
-  try {
-    await import(pathToFileURL(file).href);
-    return log.mock.calls;
-  } finally {
-    log.mockRestore();
-  }
-}
+const examples = readmeExamples(here, sourceOf("@eidetica/transport-mock", here));
+const run = (index: number) => examples.run(index);
 
 it("the virtual-time example prints what it promises", async () => {
   expect(await run(0)).toEqual([[{ kind: "Count", count: 0 }, 53], ["closed", 1]]);
