@@ -39,12 +39,11 @@ async function commitRate(db: Database, commits: number): Promise<number> {
 }
 
 /**
- * Ingest of 20,000 pre-built signed wire entries (one peer's pushes in batches of 1,000) into
- * fresh instances, decode and full verification included. Same entry shape as the verify
- * pipeline's, and measured in a small heap as it is, so that the two figures compare.
+ * The signed wire entries of a 20,000-commit history with the verify pipeline's entry shape:
+ * one parent, one store write of about 200 bytes of Doc JSON. The instance that wrote them is
+ * dropped before measuring, as the pipeline's builder is.
  */
-async function ingestRate(): Promise<number> {
-  // The verify pipeline's workload: one parent, one store write of about 200 bytes of Doc JSON.
+async function ingestWorkload(): Promise<{ dbId: string; wire: string[] }> {
   const source = await databaseWithHistory(1, 3);
   for (let i = 1; i < 20_000; i++) {
     await source.db.withTransaction(async (txn) => {
@@ -54,7 +53,16 @@ async function ingestRate(): Promise<number> {
       notes.set("n", i);
     });
   }
-  const wire = (await source.db.entries()).map((entry) => JSON.stringify(entryToWire(entry)));
+  return { dbId: source.db.id, wire: (await source.db.entries()).map((entry) => JSON.stringify(entryToWire(entry))) };
+}
+
+/**
+ * Ingest of 20,000 pre-built signed wire entries (one peer's pushes in batches of 1,000) into
+ * fresh instances, decode and full verification included. Same entry shape as the verify
+ * pipeline's, and measured in a small heap as it is, so that the two figures compare.
+ */
+async function ingestRate(): Promise<number> {
+  const { dbId, wire } = await ingestWorkload();
   // One untimed warm-up round (as measureRate does for the verify pipeline), then 5 timed ones.
   const rates: number[] = [];
   for (let round = 0; round < 6; round++) {
@@ -62,7 +70,7 @@ async function ingestRate(): Promise<number> {
     const start = process.hrtime.bigint();
     for (let i = 0; i < wire.length; i += 1_000) {
       const batch = wire.slice(i, i + 1_000).map((text) => decodeWireEntry(JSON.parse(text)));
-      const result = await target.ingest(source.db.id, batch, { from: "bench-peer" });
+      const result = await target.ingest(dbId, batch, { from: "bench-peer" });
       if (result.rejected + result.quarantined > 0) throw new Error("bench ingest rejected entries");
     }
     if (round > 0) rates.push(wire.length / (Number(process.hrtime.bigint() - start) / 1e9));

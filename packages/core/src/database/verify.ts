@@ -22,7 +22,7 @@ import { INDEX_STORE, ROOT_STORE, SETTINGS_STORE } from "../entry/types.js";
 import { MalformedError, NotFoundError, UnauthorizedError, WrongDatabaseError } from "../errors/errors.js";
 import type { ID } from "../id/id.js";
 import type { EntrySource } from "./entry-source.js";
-import type { StateCache } from "./state.js";
+import { BoundedMap, type StateCache } from "./state.js";
 
 /** What {@link verifyEntry} needs besides the entry. */
 export interface VerifyContext {
@@ -33,14 +33,24 @@ export interface VerifyContext {
 }
 
 const pins = new WeakMap<Entry, readonly ID[]>();
+const pinsByText = new BoundedMap<string, readonly ID[]>(1024);
+// A byte-for-byte text form of the metadata, as a cache key (never parsed as such).
+const latin1 = new TextDecoder("latin1");
 const authOfSettings = new WeakMap<Doc, AuthSettings>();
 
 /** The settings tips an entry pins (its metadata's `settings_tips`). */
 export function pinOf(entry: Entry): readonly ID[] {
   let pin = pins.get(entry);
   if (pin === undefined) {
-    if (entry.tree.metadata === undefined) throw new MalformedError("entry has no metadata pinning its settings", "tree.metadata");
-    pin = decodeEntryMetadata(entry.tree.metadata).settingsTips;
+    const metadata = entry.tree.metadata;
+    if (metadata === undefined) throw new MalformedError("entry has no metadata pinning its settings", "tree.metadata");
+    // Consecutive entries mostly carry the very same metadata bytes: decode each text once.
+    const text = latin1.decode(metadata);
+    pin = pinsByText.get(text);
+    if (pin === undefined) {
+      pin = decodeEntryMetadata(metadata).settingsTips;
+      pinsByText.set(text, pin);
+    }
     pins.set(entry, pin);
   }
   return pin;
