@@ -20,7 +20,7 @@ import {
 } from "@eidetica/core";
 import type { Address } from "./address.js";
 import { SchemaError } from "./errors.js";
-import { child, schema } from "./pointer.js";
+import { child, publicKeyAt, schema } from "./pointer.js";
 
 /** Most listen addresses in a handshake. */
 export const MAX_ADDRESSES = 64;
@@ -78,3 +78,34 @@ export const addressesAt = (value: unknown, p: string): Address[] =>
 
 /** The wire form of an address. */
 export const addressToWire = (address: Address) => ({ transport_type: address.transportType, address: address.address });
+
+/** The identity fields both handshake messages start with. */
+export interface PeerIdentity {
+  readonly deviceId: string;
+  readonly publicKey: string;
+  readonly displayName: string | null;
+  readonly protocolVersion: number;
+}
+
+/** Their wire names, in serde order. */
+export const IDENTITY_FIELDS = ["device_id", "public_key", "display_name", "protocol_version"] as const;
+
+/** Reads the identity fields of a handshake message. */
+export function identityAt(o: JsonObject, p: string): PeerIdentity {
+  return {
+    deviceId: publicKeyAt(o.device_id, child(p, "device_id")),
+    publicKey: publicKeyAt(o.public_key, child(p, "public_key")),
+    displayName: optionalTextAt(o.display_name, child(p, "display_name")),
+    protocolVersion: uintAt(o.protocol_version, child(p, "protocol_version"), 0xffffffff),
+  };
+}
+
+/** The wire form of the identity fields, in serde order. */
+export function identityToWire(identity: PeerIdentity) {
+  return {
+    device_id: identity.deviceId,
+    public_key: identity.publicKey,
+    display_name: identity.displayName,
+    protocol_version: identity.protocolVersion,
+  };
+}

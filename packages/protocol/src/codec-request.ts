@@ -6,12 +6,15 @@
 import { docToJson, entryToWire, isJsonObject, parseJsonLimited, permissionToWire, sortedUniqueIds } from "@eidetica/core";
 import { SchemaError, UnknownMessageError } from "./errors.js";
 import {
+  IDENTITY_FIELDS,
   addressToWire,
   addressesAt,
   docAt,
   entriesAt,
   fixedBytesAt,
   idAt,
+  identityAt,
+  identityToWire,
   objectAt,
   optionalTextAt,
   permissionAt,
@@ -30,10 +33,7 @@ export function encodeRequest(request: SyncRequest): string {
       const h = request.handshake;
       return JSON.stringify({
         Handshake: {
-          device_id: h.deviceId,
-          public_key: h.publicKey,
-          display_name: h.displayName,
-          protocol_version: h.protocolVersion,
+          ...identityToWire(h),
           challenge: Array.from(h.challenge),
           listen_addresses: h.listenAddresses.map(addressToWire),
         },
@@ -81,20 +81,12 @@ export function decodeRequestValue(value: unknown): SyncRequest {
   const p = `/${kind}`;
   switch (kind) {
     case "Handshake": {
-      const o = objectAt(body, p, ["device_id", "public_key", "display_name", "protocol_version", "challenge", "listen_addresses"], [
-        "device_id",
-        "public_key",
-        "protocol_version",
-        "challenge",
-        "listen_addresses",
-      ]);
+      const fields = [...IDENTITY_FIELDS, "challenge", "listen_addresses"];
+      const o = objectAt(body, p, fields, fields.filter((f) => f !== "display_name"));
       return {
         kind,
         handshake: {
-          deviceId: publicKeyAt(o.device_id, child(p, "device_id")),
-          publicKey: publicKeyAt(o.public_key, child(p, "public_key")),
-          displayName: optionalTextAt(o.display_name, child(p, "display_name")),
-          protocolVersion: uintAt(o.protocol_version, child(p, "protocol_version"), 0xffffffff),
+          ...identityAt(o, p),
           challenge: fixedBytesAt(o.challenge, child(p, "challenge"), 32),
           listenAddresses: addressesAt(o.listen_addresses, child(p, "listen_addresses")),
         },

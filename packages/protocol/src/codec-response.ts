@@ -4,11 +4,14 @@
  */
 import { entryToWire, expectArray, parseJsonLimited, permissionToWire, LIMITS } from "@eidetica/core";
 import {
+  IDENTITY_FIELDS,
   boolAt,
   entriesAt,
   entryAt,
   fixedBytesAt,
   idAt,
+  identityAt,
+  identityToWire,
   objectAt,
   optionalTextAt,
   permissionAt,
@@ -19,7 +22,7 @@ import {
 import { variant } from "./codec-request.js";
 import { SchemaError } from "./errors.js";
 import { RESPONSE_KINDS, type SyncResponse, type TreeInfo } from "./messages.js";
-import { child, publicKeyAt, schema } from "./pointer.js";
+import { child, schema } from "./pointer.js";
 
 /** The exact serde JSON text of a response. */
 export function encodeResponse(response: SyncResponse): string {
@@ -32,10 +35,7 @@ function responseToWire(response: SyncResponse): unknown {
       const h = response.handshake;
       return {
         Handshake: {
-          device_id: h.deviceId,
-          public_key: h.publicKey,
-          display_name: h.displayName,
-          protocol_version: h.protocolVersion,
+          ...identityToWire(h),
           challenge_response: Array.from(h.challengeResponse),
           new_challenge: Array.from(h.newChallenge),
           available_trees: h.availableTrees.map((t) => ({
@@ -88,15 +88,12 @@ export function decodeResponseValue(value: unknown): SyncResponse {
   const p = `/${kind}`;
   switch (kind) {
     case "Handshake": {
-      const fields = ["device_id", "public_key", "display_name", "protocol_version", "challenge_response", "new_challenge", "available_trees"];
+      const fields = [...IDENTITY_FIELDS, "challenge_response", "new_challenge", "available_trees"];
       const o = objectAt(body, p, fields, fields.filter((f) => f !== "display_name"));
       return {
         kind,
         handshake: {
-          deviceId: publicKeyAt(o.device_id, child(p, "device_id")),
-          publicKey: publicKeyAt(o.public_key, child(p, "public_key")),
-          displayName: optionalTextAt(o.display_name, child(p, "display_name")),
-          protocolVersion: uintAt(o.protocol_version, child(p, "protocol_version"), 0xffffffff),
+          ...identityAt(o, p),
           challengeResponse: fixedBytesAt(o.challenge_response, child(p, "challenge_response"), 64),
           newChallenge: fixedBytesAt(o.new_challenge, child(p, "new_challenge"), 32),
           availableTrees: treesAt(o.available_trees, child(p, "available_trees")),
