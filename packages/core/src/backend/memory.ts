@@ -204,6 +204,10 @@ export class MemoryBackend implements Backend {
     this.#records.set(kind, json);
   }
 
+  /**
+   * Drops the cached states. A memory backend holds nothing else to release, so its entries
+   * and instance records stay readable (tests use this to read a history cold).
+   */
   async close(): Promise<void> {
     this.#cache.clear();
     this.#cacheSize = 0;
