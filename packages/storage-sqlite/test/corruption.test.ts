@@ -203,3 +203,23 @@ describe("rows damaged in other ways are reported the same way", () => {
     }
   });
 });
+
+describe("healing from the network", () => {
+  it("a peer re-sending the entry (an ordinary ingest) rewrites the corrupted row: duplicate verdict, reads work again", async () => {
+    const { path, dbId, entries, victim } = await sample();
+    flipEntryByteInFile(path, victim.encode(), victim.encode().length - 3);
+    const { backend, instance } = await openInstance(path);
+    try {
+      await expectCorrupted(backend.getEntry(victim.id), victim.id);
+      // The peer's sync sends everything again; the damaged entry is among them.
+      const result = await instance.ingest(dbId, entries, { from: "healthy-peer" });
+      expect(result.verdicts.every((v) => v.status === "duplicate")).toBe(true);
+      backend.dropEntryCache();
+      expect((await backend.getEntry(victim.id))?.encode()).toEqual(victim.encode());
+      expect(instance.peerStats("healthy-peer").rejected).toBe(0);
+    } finally {
+      await backend.close();
+    }
+    expect(storedBytes(path, victim.id)).toEqual(victim.encode());
+  });
+});

@@ -85,6 +85,14 @@ export interface Backend {
   /** Sets the instance's metadata or secrets record. */
   putInstanceRecord(kind: InstanceRecordKind, json: string): Promise<void>;
 
+  /**
+   * Optional: rewrites the stored bytes of an entry whose stored copy is corrupted
+   * (`StorageCorruptedError`) with a good copy of the same entry. Ingest calls it when a peer
+   * sends an entry again, so a corrupted row heals from the network. Returns false if the entry
+   * is not stored.
+   */
+  repairEntry?(entry: Entry): Promise<boolean>;
+
   /** Releases resources; the backend is unusable afterwards. */
   close(): Promise<void>;
 }

@@ -23,7 +23,7 @@ import type { Ed25519Provider } from "../crypto/ed25519.js";
 import { compareByHeightThenId } from "../dag/order.js";
 import { MinHeap } from "../dag/heap.js";
 import type { Entry } from "../entry/entry.js";
-import { BatchRejectedError, StorageError, isEideticaError, LimitExceededError, MalformedError, WrongDatabaseError, type EideticaError } from "../errors/errors.js";
+import { BatchRejectedError, StorageCorruptedError, StorageError, isEideticaError, LimitExceededError, MalformedError, WrongDatabaseError, type EideticaError } from "../errors/errors.js";
 import type { ID } from "../id/id.js";
 import { overlaySource } from "./entry-source.js";
 import type { Quarantine } from "./quarantine.js";
@@ -96,7 +96,7 @@ export async function ingestBatch(
   });
 
   // One backend round trip for all the input IDs, one for all outside dependencies.
-  const alreadyHeld = new Set((await backend.getEntries(entries.map((e) => e.id))).flatMap((e) => (e === undefined ? [] : [e.id])));
+  const alreadyHeld = await heldAmong(backend, entries);
   for (const entry of entries) {
     const id = entry.id;
     if (!entry.inTree(tree)) {
@@ -242,4 +242,27 @@ function refuseBatch(
     stored: [],
     droppedFromQuarantine: [],
   };
+}
+
+/**
+ * The IDs of `entries` the backend already holds. A held copy found corrupted is rewritten
+ * from the incoming entry when the backend can repair (the incoming entry is, by its ID, the
+ * same entry), so a peer re-sending it heals the store; otherwise the corruption is reported.
+ */
+async function heldAmong(backend: Backend, entries: readonly Entry[]): Promise<Set<ID>> {
+  try {
+    return new Set((await backend.getEntries(entries.map((e) => e.id))).flatMap((e) => (e === undefined ? [] : [e.id])));
+  } catch (error) {
+    if (!(error instanceof StorageCorruptedError) || backend.repairEntry === undefined) throw error;
+  }
+  const held = new Set<ID>();
+  for (const entry of entries) {
+    try {
+      if ((await backend.getEntry(entry.id)) !== undefined) held.add(entry.id);
+    } catch (error) {
+      if (!(error instanceof StorageCorruptedError)) throw error;
+      if (await backend.repairEntry?.(entry)) held.add(entry.id);
+    }
+  }
+  return held;
 }
