@@ -1,5 +1,5 @@
 /**
- * Benchmarks of the database layer:
+ * Benchmarks of the database layer (workloads from `src/workloads`, shared with other packages):
  * - commit_per_s@10 and commit_per_s@100000: one small DocStore write per commit on a database
  *   whose history already holds 10 and 100,000 entries (cost must stay flat with history);
  * - ingest_entries_per_s: pre-built signed wire entries from a peer into the in-memory
@@ -7,62 +7,9 @@
  * - read_state_ms@100000: reading a DocStore's state at the tip of a 100,000-entry history, warm.
  */
 import type { BenchResult } from "@eidetica/bench-kit";
-import {
-  Instance,
-  assertEntrySignature,
-  decodeWireEntry,
-  parseWireEntry,
-  entryToWire,
-  manualClock,
-  seededRandom,
-  type Database,
-} from "../src/index.js";
+import { Instance, assertEntrySignature, manualClock, parseWireEntry, seededRandom } from "../src/index.js";
+import { commitRate, ingestWireRate, pipelineShapedWire, smallWriteHistory } from "../src/workloads/index.js";
 
-async function databaseWithHistory(entries: number, seed: number): Promise<{ instance: Instance; db: Database }> {
-  const instance = await Instance.create({ random: seededRandom(seed), clock: manualClock() });
-  const db = await instance.createDatabase({ name: "bench" });
-  for (let i = 1; i < entries; i++) {
-    await db.withTransaction(async (txn) => (await txn.docStore("notes")).set(`k${i % 100}`, i));
-  }
-  return { instance, db };
-}
-
-async function commitRate(db: Database, commits: number): Promise<number> {
-  const rates: number[] = [];
-  for (let round = 0; round < 5; round++) {
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < commits; i++) {
-      await db.withTransaction(async (txn) => (await txn.docStore("notes")).set("counter", i));
-    }
-    rates.push(commits / (Number(process.hrtime.bigint() - start) / 1e9));
-  }
-  rates.sort((a, b) => a - b);
-  return rates[2] as number;
-}
-
-/**
- * The signed wire entries of a 20,000-commit history with the verify pipeline's entry shape:
- * one parent, one store write of about 200 bytes of Doc JSON. The instance that wrote them is
- * dropped before measuring, as the pipeline's builder is.
- */
-async function ingestWorkload(): Promise<{ dbId: string; wire: string[] }> {
-  const source = await databaseWithHistory(1, 3);
-  for (let i = 1; i < 20_000; i++) {
-    await source.db.withTransaction(async (txn) => {
-      const notes = await txn.docStore("notes");
-      notes.set("title", `entry number ${i} of the benchmark`);
-      notes.set("body", "lorem ipsum ".repeat(8));
-      notes.set("n", i);
-    });
-  }
-  return { dbId: source.db.id, wire: (await source.db.entries()).map((entry) => JSON.stringify(entryToWire(entry))) };
-}
-
-/**
- * Ingest of 20,000 pre-built signed wire entries (one peer's pushes in batches of 1,000) into
- * fresh instances, decode and full verification included. Same entry shape as the verify
- * pipeline's, and measured in a small heap as it is, so that the two figures compare.
- */
 /**
  * Ingest rate, and its ratio to the verify pipeline on the very same entries: each round times
  * the pipeline (parse, validate, ID, signature) over the wire texts, then an ingest of the same
@@ -70,25 +17,19 @@ async function ingestWorkload(): Promise<{ dbId: string; wire: string[] }> {
  * per-round ratios is reported (after one untimed warm-up round).
  */
 async function ingestRate(): Promise<{ rate: number; ratio: number }> {
-  const { dbId, wire } = await ingestWorkload();
+  const { dbId, wire } = await pipelineShapedWire(19_999, 3);
   const rates: number[] = [];
   const ratios: number[] = [];
   for (let round = 0; round < 6; round++) {
-    let start = process.hrtime.bigint();
+    const start = performance.now();
     for (const text of wire) {
       const entry = parseWireEntry(text);
       if (entry.id.length !== 59) throw new Error("bad id");
       assertEntrySignature(entry);
     }
-    const pipeline = wire.length / (Number(process.hrtime.bigint() - start) / 1e9);
+    const pipeline = wire.length / ((performance.now() - start) / 1000);
     const target = await Instance.create({ random: seededRandom(10 + round), clock: manualClock() });
-    start = process.hrtime.bigint();
-    for (let i = 0; i < wire.length; i += 1_000) {
-      const batch = wire.slice(i, i + 1_000).map((text) => decodeWireEntry(JSON.parse(text)));
-      const result = await target.ingest(dbId, batch, { from: "bench-peer" });
-      if (result.rejected + result.quarantined > 0) throw new Error("bench ingest rejected entries");
-    }
-    const ingest = wire.length / (Number(process.hrtime.bigint() - start) / 1e9);
+    const ingest = await ingestWireRate(target, dbId, wire);
     if (round === 0) continue;
     rates.push(ingest);
     ratios.push(ingest / pipeline);
@@ -100,21 +41,21 @@ async function ingestRate(): Promise<{ rate: number; ratio: number }> {
 /** The database figures; `onProgress` reports long setup steps. */
 export async function databaseBenchmarks(onProgress: (line: string) => void): Promise<BenchResult[]> {
   const ingest = await ingestRate();
-  const small = await databaseWithHistory(10, 1);
+  const small = await smallWriteHistory(10, 1);
   const smallRate = await commitRate(small.db, 2_000);
 
   onProgress("building a 100,000-entry history…");
   const started = Date.now();
-  const large = await databaseWithHistory(100_000, 2);
+  const large = await smallWriteHistory(100_000, 2);
   onProgress(`built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   const largeRate = await commitRate(large.db, 2_000);
 
   const readTimes: number[] = [];
   await large.db.storeState("notes"); // warm
   for (let i = 0; i < 20; i++) {
-    const start = process.hrtime.bigint();
+    const start = performance.now();
     await large.db.storeState("notes");
-    readTimes.push(Number(process.hrtime.bigint() - start) / 1e6);
+    readTimes.push(performance.now() - start);
   }
   readTimes.sort((a, b) => a - b);
 

@@ -1,9 +1,9 @@
 /**
  * `pnpm bench` for @eidetica/storage-sqlite: written to bench-results/storage-sqlite.json.
  *
- * - sqlite_ingest_entries_per_s: core's ingest_entries_per_s workload (20,000 pre-built signed
- *   wire entries of a 20,000-commit database, one peer's pushes in batches of 1,000, decode and
- *   full verification included) into a file on disk; memory_ingest_entries_per_s is the same
+ * - sqlite_ingest_entries_per_s: core's ingest_entries_per_s workload (`@eidetica/core/workloads`:
+ *   20,000 pre-built signed wire entries shaped like the verify pipeline's, one peer's pushes in
+ *   batches of 1,000, decode and full verification included) into a file on disk; memory_ingest_entries_per_s is the same
  *   workload into a MemoryBackend in the same run, and sqlite_vs_memory_ingest their ratio.
  * - sqlite_commit_per_s@100000: one small DocStore write per commit on a file whose database
  *   history holds 100,000 entries, with durability "full" (the default) and "normal".
@@ -21,15 +21,13 @@ import { fileURLToPath } from "node:url";
 import { report, type BenchResult } from "@eidetica/bench-kit";
 import {
   Instance,
-  decodeWireEntry,
-  entryToWire,
   manualClock,
   seededRandom,
   type Backend,
-  type Database,
   type Entry,
   type ID,
 } from "@eidetica/core";
+import { commitRate, ingestWireRate, pipelineShapedWire, smallWriteHistory } from "@eidetica/core/workloads";
 import { SqliteBackend } from "../src/index.js";
 
 const OPEN_CHILD = "--open-child";
@@ -56,37 +54,10 @@ async function openChild(file: string, id: ID, store: string): Promise<void> {
   console.log(JSON.stringify({ ms }));
 }
 
-async function databaseWithHistory(entries: number, seed: number): Promise<{ instance: Instance; db: Database }> {
-  const instance = await Instance.create({ random: seededRandom(seed), clock: manualClock() });
-  const db = await instance.createDatabase({ name: "bench" });
-  for (let i = 1; i < entries; i++) {
-    await db.withTransaction(async (txn) => (await txn.docStore("notes")).set(`k${i % 100}`, i));
-  }
-  return { instance, db };
-}
-
-async function commitRate(db: Database, commits: number, rounds = 5): Promise<number> {
-  const rates: number[] = [];
-  for (let round = -1; round < rounds; round++) {
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < commits; i++) {
-      await db.withTransaction(async (txn) => (await txn.docStore("notes")).set("counter", i));
-    }
-    if (round >= 0) rates.push(commits / (elapsedMs(start) / 1000)); // round -1 warms up
-  }
-  return median(rates);
-}
-
 /** Ingests the wire entries into a fresh instance on `backend` and returns entries per second. */
 async function ingestOnce(tree: ID, wire: readonly string[], backend: Backend | undefined, seed: number): Promise<number> {
   const target = await Instance.create({ random: seededRandom(seed), clock: manualClock(), ...(backend === undefined ? {} : { backend }) });
-  const start = process.hrtime.bigint();
-  for (let i = 0; i < wire.length; i += 1_000) {
-    const batch = wire.slice(i, i + 1_000).map((text) => decodeWireEntry(JSON.parse(text)));
-    const result = await target.ingest(tree, batch, { from: "bench-peer" });
-    if (result.rejected + result.quarantined > 0) throw new Error("bench ingest rejected entries");
-  }
-  const rate = wire.length / (elapsedMs(start) / 1000);
+  const rate = await ingestWireRate(target, tree, wire);
   if ((await target.backend.countEntries(tree)) !== wire.length) throw new Error("bench ingest lost entries");
   await target.close();
   return rate;
@@ -97,26 +68,24 @@ async function main(): Promise<void> {
   const log = (line: string) => console.log(line);
   try {
     // 1. Ingest: memory and SQLite rounds interleaved, median of 3 each.
-    log("building the 20,000-commit source database…");
-    const source = await databaseWithHistory(20_000, 3);
-    const wire = (await source.db.entries()).map((entry) => JSON.stringify(entryToWire(entry)));
+    log("building the 20,000-entry source database…");
+    const { dbId, wire } = await pipelineShapedWire(19_999, 3);
     const memoryRates: number[] = [];
     const sqliteRates: number[] = [];
     for (let round = 0; round < 3; round++) {
-      memoryRates.push(await ingestOnce(source.db.id, wire, undefined, 10 + round));
+      memoryRates.push(await ingestOnce(dbId, wire, undefined, 10 + round));
       const file = join(dir, `ingest-${round}.sqlite`);
-      sqliteRates.push(await ingestOnce(source.db.id, wire, SqliteBackend.open(file), 20 + round));
+      sqliteRates.push(await ingestOnce(dbId, wire, SqliteBackend.open(file), 20 + round));
       rmSync(file, { force: true });
       log(`ingest round ${round + 1}: memory ${Math.round(memoryRates[round] as number)}/s, sqlite ${Math.round(sqliteRates[round] as number)}/s`);
     }
-    await source.instance.close();
     const memoryIngest = median(memoryRates);
     const sqliteIngest = median(sqliteRates);
 
     // 2. A file whose database holds 100,000 entries.
     log("building a 100,000-entry history in memory…");
     let started = Date.now();
-    const big = await databaseWithHistory(100_000, 2);
+    const big = await smallWriteHistory(100_000, 2);
     const entries: Entry[] = await big.db.entries();
     if (entries.length !== 100_000) throw new Error(`expected 100,000 entries, got ${entries.length}`);
     log(`built in ${((Date.now() - started) / 1000).toFixed(1)} s; ingesting into a file in batches of 10,000…`);
