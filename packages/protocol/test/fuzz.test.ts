@@ -80,9 +80,15 @@ function mutateStructure(rng: Rng, root: Json): string {
     case 3: // oversized string: past MAX_TEXT, and now and then past the message limit
       set("s".repeat(chance(rng, 150) ? 4 * 1024 * 1024 + 10 : 1 + (rng.nextU32() % 70_000)));
       break;
-    case 4: // oversized array: past small limits, and now and then past 10,000 and 1,024
-      set(new Array(chance(rng, 100) ? 10_001 + (rng.nextU32() % 1_000_000) : 30 + (rng.nextU32() % 100)).fill(chance(rng, 2) ? current ?? 0 : 0));
+    case 4: {
+      // oversized array: past small limits, and now and then past 10,000 and 1,024. A huge
+      // array is filled with a small item: a million copies of an entry would not fit in a
+      // JavaScript string (and the size limit is checked before the items anyway).
+      const huge = chance(rng, 100);
+      const length = huge ? 10_001 + (rng.nextU32() % 1_000_000) : 30 + (rng.nextU32() % 100);
+      set(new Array(length).fill(!huge && chance(rng, 2) ? current ?? 0 : 0));
       break;
+    }
     case 5: {
       // deep nesting around the value
       let wrapped: Json = current;
