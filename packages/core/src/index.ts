@@ -40,6 +40,7 @@ export {
 export { LIMITS, type LimitName, type Limits } from "./limits.js";
 
 export { manualClock, systemClock, type Clock, type ManualClock } from "./util/clock.js";
+export { Mutex } from "./util/mutex.js";
 export { randomU64, randomUuidV4, seededRandom, systemRandom, type Random } from "./util/random.js";
 export { bytesEqual, compareUtf8, concatBytes, fromHex, fromUtf8, toHex, utf8 } from "./util/bytes.js";
 export { fromBase64, toBase64 } from "./util/base64.js";
@@ -185,6 +186,7 @@ export {
   type InstanceOptions,
   type PeerIngestStats,
 } from "./database/instance.js";
+export type { MetadataValue } from "./database/instance-metadata.js";
 export { Database } from "./database/database.js";
 export { Transaction } from "./database/transaction.js";
 export { DocStore, DOCSTORE_TYPE } from "./database/stores/doc-store.js";

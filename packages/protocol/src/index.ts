@@ -43,6 +43,7 @@ export {
   type RequestAuthProblem,
 } from "./request-auth.js";
 export { formatTicket, parseTicket, type DatabaseTicket } from "./ticket.js";
+export { WIRE_ERROR_CODES, parseWireError, wireError, type WireErrorCode } from "./wire-error.js";
 export { entryWireBytes, fitEntries, responseWireBytes } from "./paging.js";
 export {
   HANDLER_BRAND,

@@ -5,6 +5,7 @@
 import { isEideticaError, type PublicKeyText } from "@eidetica/core";
 import type { Address } from "./address.js";
 import type { SyncRequest, SyncResponse } from "./messages.js";
+import { wireError } from "./wire-error.js";
 
 /** Brand of every {@link SyncTransport}. */
 export const TRANSPORT_BRAND: unique symbol = Symbol.for("eidetica.transport") as never;
@@ -25,6 +26,13 @@ export interface RequestContext {
 export interface SyncHandler {
   readonly [HANDLER_BRAND]: true;
   handle(request: SyncRequest, context: RequestContext): Promise<SyncResponse>;
+  /**
+   * Optional: called by the transport when a request could not be decoded, before it answers
+   * with a `bad_request` error, so the handler can count the request against its sender
+   * (reliability U5, R6). The transport waits for the returned promise, so a handler may
+   * slow a misbehaving sender down. Must not throw.
+   */
+  invalidRequest?(error: unknown, context: RequestContext): Promise<void>;
 }
 
 /** Options of {@link SyncTransport.sendRequest}. */
@@ -72,8 +80,8 @@ export function isSyncHandler(value: unknown): value is SyncHandler {
 
 /**
  * Makes a {@link SyncHandler} from a function. A thrown `EideticaError` becomes an `Error`
- * response with its (peer-safe) message; any other error becomes `"internal error"` and is
- * passed to `onError` (default: `console.warn`), so nothing is swallowed silently.
+ * response with its (peer-safe) message; any other error becomes `"internal: internal error"`
+ * and is passed to `onError` (default: `console.warn`), so nothing is swallowed silently.
  */
 export function syncHandler(
   handle: (request: SyncRequest, context: RequestContext) => Promise<SyncResponse> | SyncResponse,
@@ -87,7 +95,7 @@ export function syncHandler(
       } catch (error) {
         if (isEideticaError(error)) return { kind: "Error", message: error.message };
         onError(error);
-        return { kind: "Error", message: "internal error" };
+        return wireError("internal", "internal error");
       }
     },
   };

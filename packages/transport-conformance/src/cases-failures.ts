@@ -88,7 +88,7 @@ export function failureCases(h: () => Harness): void {
     });
     expect(await a.transport.sendRequest(b.address, conformanceFixtures().handshake)).toEqual({
       kind: "Error",
-      message: "internal error",
+      message: "internal: internal error",
     });
     expect(b.stub.errors).toHaveLength(1);
   });

@@ -61,7 +61,7 @@ export class InProcessTransport implements SyncTransport {
       try {
         response = await handler.handle(decodeRequest(body), context);
       } catch {
-        response = { kind: "Error", message: "internal error" };
+        response = { kind: "Error", message: "internal: internal error" };
       }
       return decodeResponse(encodeResponse(response));
     })();

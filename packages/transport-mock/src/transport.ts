@@ -7,7 +7,7 @@ import {
   decodeResponse,
   encodeRequest,
   encodeResponse,
-  errorResponse,
+  wireError,
   type Address,
   type RequestContext,
   type SendOptions,
@@ -15,6 +15,7 @@ import {
   type SyncRequest,
   type SyncResponse,
   type SyncTransport,
+  type WireErrorCode,
 } from "@eidetica/protocol";
 import type { SimNetwork } from "./network.js";
 import { SIM_KIND } from "./types.js";
@@ -31,7 +32,7 @@ export interface MockTransportOptions {
   readonly peerKey?: PublicKeyText;
   /**
    * Called when the served handler breaks its contract by throwing (the peer gets `Error`
-   * `"internal error"`). Default: `console.warn`, so nothing is swallowed silently.
+   * `"internal: internal error"`). Default: `console.warn`, so nothing is swallowed silently.
    */
   readonly onHandlerError?: (error: unknown) => void;
 }
@@ -127,13 +128,18 @@ export class MockTransport implements SyncTransport {
   }
 
   async #serve(handler: SyncHandler, bytes: Uint8Array, from: SimNode): Promise<Encoded> {
+    const context: RequestContext = { remoteAddress: { transportType: SIM_KIND, address: from.name }, transportType: SIM_KIND, peerKey: from.peerKey };
     let request: SyncRequest;
     try {
       request = decodeRequest(bytes);
     } catch (error) {
-      return errorAnswer(`invalid request: ${peerSafe(error)}`);
+      try {
+        await handler.invalidRequest?.(error, context);
+      } catch (hookError) {
+        this.#onHandlerError(hookError);
+      }
+      return errorAnswer("bad_request", `invalid request: ${peerSafe(error)}`);
     }
-    const context: RequestContext = { remoteAddress: { transportType: SIM_KIND, address: from.name }, transportType: SIM_KIND, peerKey: from.peerKey };
     try {
       const response = await handler.handle(request, context);
       const text: unknown = encodeResponse(response);
@@ -141,7 +147,7 @@ export class MockTransport implements SyncTransport {
       return { kind: response.kind, bytes: utf8(text) };
     } catch (error) {
       this.#onHandlerError(error);
-      return errorAnswer("internal error");
+      return errorAnswer("internal", "internal error");
     }
   }
 }
@@ -152,9 +158,9 @@ interface Encoded {
   readonly bytes: Uint8Array;
 }
 
-/** An encoded `Error` response. */
-function errorAnswer(message: string): Encoded {
-  return { kind: "Error", bytes: utf8(encodeResponse(errorResponse(message))) };
+/** An encoded `Error` response, `<code>: <message>`. */
+function errorAnswer(code: WireErrorCode, message: string): Encoded {
+  return { kind: "Error", bytes: utf8(encodeResponse(wireError(code, message))) };
 }
 
 /** A message safe to show a peer: an `EideticaError`'s own message, else a generic one. */

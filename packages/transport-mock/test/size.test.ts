@@ -1,6 +1,7 @@
 /** The message-size limit, and the real codec on both ends of every message. */
 import { LIMITS } from "@eidetica/core";
-import { encodeRequest } from "@eidetica/protocol";
+import { encodeRequest, syncHandler, type RequestContext } from "@eidetica/protocol";
+import { MockTransport, SimNetwork } from "@eidetica/transport-mock";
 import { entriesOfWireSize, sendEntriesBytes } from "@eidetica/transport-conformance";
 import { describe, expect, it } from "vitest";
 import { conformanceFixtures, failureOf, numbered, world } from "./support.js";
@@ -57,8 +58,28 @@ describe("the real codec on the wire", () => {
     const { handshake } = conformanceFixtures().handshake;
     const bad = { kind: "Handshake", handshake: { ...handshake, challenge: new Uint8Array(31) } } as const;
     const response = await a.transport.sendRequest(a.address, bad);
-    expect(response).toEqual({ kind: "Error", message: expect.stringMatching(/^invalid request: .*challenge.*32 bytes/) });
+    expect(response).toEqual({ kind: "Error", message: expect.stringMatching(/^bad_request: invalid request: .*challenge.*32 bytes/) });
     expect(a.stub.calls).toHaveLength(0);
+  });
+
+  it("tells the handler's invalidRequest hook about an undecodable request, with the sender's context, before answering", async () => {
+    const network = new SimNetwork(auto);
+    const seen: { code: unknown; from: string | undefined; key: string | undefined }[] = [];
+    const server = new MockTransport(network, { name: "server" });
+    const handler = {
+      ...syncHandler(() => ({ kind: "Ack" })),
+      async invalidRequest(error: unknown, context: RequestContext) {
+        seen.push({ code: (error as { code?: string }).code, from: context.remoteAddress?.address, key: context.peerKey });
+      },
+    };
+    await server.startServer(handler);
+    const client = new MockTransport(network, { name: "client", peerKey: "ed25519:client-key" });
+    const { handshake } = conformanceFixtures().handshake;
+    const bad = { kind: "Handshake", handshake: { ...handshake, challenge: new Uint8Array(31) } } as const;
+    expect((await client.sendRequest(server.address, bad)).kind).toBe("Error");
+    expect(seen).toEqual([{ code: "SCHEMA", from: "client", key: "ed25519:client-key" }]);
+    expect(await client.sendRequest(server.address, conformanceFixtures().handshake)).toEqual({ kind: "Ack" });
+    expect(seen).toHaveLength(1);
   });
 
   it("rejects, at the client, a response the codec cannot accept (protocol)", async () => {

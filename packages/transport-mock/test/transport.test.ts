@@ -87,7 +87,7 @@ describe("MockTransport", () => {
       },
     });
     for (let i = 0; i < 2; i++) {
-      expect(await client.sendRequest(server.address, numbered(i))).toEqual({ kind: "Error", message: "internal error" });
+      expect(await client.sendRequest(server.address, numbered(i))).toEqual({ kind: "Error", message: "internal: internal error" });
     }
     expect(errors.map((e) => (e as Error).name)).toEqual(["TypeError", "InvalidStateError"]);
   });

@@ -23,6 +23,7 @@ import { systemClock, type Clock } from "../util/clock.js";
 import { randomU64, systemRandom, type Random } from "../util/random.js";
 import { Database } from "./database.js";
 import { ingestBatch, type IngestResult } from "./ingest.js";
+import { InstanceMetadata, type MetadataValue } from "./instance-metadata.js";
 import { Quarantine, type QuarantineLimits } from "./quarantine.js";
 import { StateCache } from "./state.js";
 import { newTreeState, type TreeState, type WriteCallback, type WriteEvent, type WriteSource } from "./tree-state.js";
@@ -94,9 +95,11 @@ export class Instance {
   readonly #quarantine: Quarantine;
   readonly #peers = new Map<string, PeerIngestStats>();
   readonly #onCallbackError: ((error: unknown) => void) | undefined;
+  readonly #metadata: InstanceMetadata;
 
-  private constructor(options: InstanceOptions, backend: Backend, deviceKey: SigningKey) {
+  private constructor(options: InstanceOptions, backend: Backend, deviceKey: SigningKey, metadata: InstanceMetadata) {
     this.backend = backend;
+    this.#metadata = metadata;
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? systemRandom;
     this.ed25519 = options.ed25519 ?? defaultEd25519();
@@ -117,7 +120,7 @@ export class Instance {
     const key = SigningKey.generate(options.random ?? systemRandom, options.ed25519);
     await backend.putInstanceRecord("secrets", JSON.stringify({ signing_key: key.toSecretString() }));
     await backend.putInstanceRecord("metadata", JSON.stringify({ id: key.publicKey }));
-    return new Instance(options, backend, key);
+    return new Instance(options, backend, key, await InstanceMetadata.load(backend));
   }
 
   /**
@@ -135,7 +138,8 @@ export class Instance {
     }
     const text = (parsed as { signing_key?: unknown } | null)?.signing_key;
     if (typeof text !== "string") throw new MalformedError("instance secrets hold no signing key", "secrets");
-    return new Instance(options, options.backend, SigningKey.fromString(text, options.ed25519));
+    const key = SigningKey.fromString(text, options.ed25519);
+    return new Instance(options, options.backend, key, await InstanceMetadata.load(options.backend));
   }
 
   /** Opens the backend's instance, or creates one if it holds none. */
@@ -160,9 +164,49 @@ export class Instance {
     return tree;
   }
 
-  /** IDs of every database held (their root entries), sorted. */
+  /** IDs of every database held (their root entries), sorted; incomplete ones are left out. */
   async listDatabases(): Promise<ID[]> {
-    return this.backend.allRoots();
+    return (await this.backend.allRoots()).filter((id) => !this.#metadata.isIncomplete(id));
+  }
+
+  /**
+   * Marks database `id` incomplete (persisted) before its entries arrive, as a bootstrap
+   * does: until {@link finishBootstrap}, it is not listed, {@link openDatabase} refuses it, and
+   * no write callbacks run for its entries, so a partial history is never visible (reliability
+   * E13). Entries keep arriving through {@link ingest}, and an interrupted bootstrap resumes
+   * from what is held. Does nothing for a database already held complete.
+   */
+  async beginBootstrap(id: ID): Promise<void> {
+    if (this.#metadata.isIncomplete(id) || (await this.backend.getEntry(id))?.isRoot === true) return;
+    await this.#metadata.markIncomplete(id, true);
+  }
+
+  /** Makes an incomplete database visible: its history is complete. */
+  async finishBootstrap(id: ID): Promise<void> {
+    await this.#metadata.markIncomplete(id, false);
+  }
+
+  /** True if database `id` is marked incomplete (see {@link beginBootstrap}). */
+  isIncomplete(id: ID): boolean {
+    return this.#metadata.isIncomplete(id);
+  }
+
+  /** Every database marked incomplete, sorted. */
+  incompleteDatabases(): ID[] {
+    return this.#metadata.incomplete();
+  }
+
+  /** A field of the instance's metadata record (spec 3.1), such as the peer store's `sync_db`. */
+  metadata(field: string): unknown {
+    return this.#metadata.get(field);
+  }
+
+  /**
+   * Sets (or with `undefined`, removes) a field of the instance's metadata record.
+   * @throws {InvalidPathError} for `id` and `incomplete_databases`, which core keeps.
+   */
+  async setMetadata(field: string, value: MetadataValue | undefined): Promise<void> {
+    await this.#metadata.set(field, value);
   }
 
   /**
@@ -199,6 +243,7 @@ export class Instance {
   async openDatabase(id: ID, options: { readonly signingKey?: SigningKey } = {}): Promise<Database> {
     const root = await this.backend.getEntry(id);
     if (root === undefined || !root.isRoot) throw new NotFoundError(`database ${id} is not held here`);
+    if (this.#metadata.isIncomplete(id)) throw new NotFoundError(`database ${id} is incomplete: its bootstrap has not finished`);
     return new Database(this, this.tree(id), options.signingKey ?? this.deviceKey);
   }
 
@@ -266,6 +311,7 @@ export class Instance {
 
   /** @internal Runs the database's and the global callbacks for newly visible entries. */
   async notify(tree: TreeState, ids: readonly ID[], source: WriteSource, peer?: string): Promise<void> {
+    if (this.#metadata.isIncomplete(tree.id)) return;
     const event: WriteEvent = { database: tree.id, ids, source, ...(peer === undefined ? {} : { peer }) };
     for (const callback of [...tree.callbacks, ...this.#callbacks]) {
       try {
