@@ -9,9 +9,17 @@ import type { SyncResponse } from "./messages.js";
 
 const encoder = new TextEncoder();
 
-/** UTF-8 length of the entry's wire JSON. */
+// Entries are immutable, so each one's size is computed once.
+const sizes = new WeakMap<Entry, number>();
+
+/** UTF-8 length of the entry's wire JSON (remembered per entry object). */
 export function entryWireBytes(entry: Entry): number {
-  return encoder.encode(JSON.stringify(entryToWire(entry))).length;
+  let size = sizes.get(entry);
+  if (size === undefined) {
+    size = encoder.encode(JSON.stringify(entryToWire(entry))).length;
+    sizes.set(entry, size);
+  }
+  return size;
 }
 
 /** UTF-8 length of a whole encoded response. */

@@ -1,0 +1,29 @@
+/**
+ * Pushing, client side (spec 5.8 "bidirectional completion", DESIGN 4.3, 4.4): what the server
+ * lacks is everything outside the ancestor closure of its tips, sent parents first in pages
+ * under the message limit.
+ */
+import { LIMITS, LimitExceededError, type ID } from "@eidetica/core";
+import { encodeRequest, entryWireBytes, fitEntries } from "@eidetica/protocol";
+import { SyncProtocolError } from "../errors.js";
+import type { Connection } from "./connect.js";
+import { send, type CallOptions, type ClientContext } from "./context.js";
+
+const ENVELOPE_BYTES = new TextEncoder().encode(encodeRequest({ kind: "SendEntries", entries: [] })).length;
+
+/** Sends `connection`'s server the entries of `db` outside the closure of `theirTips`; returns how many. */
+export async function push(context: ClientContext, connection: Connection, db: ID, theirTips: readonly ID[], options: CallOptions = {}): Promise<number> {
+  const ours = await context.instance.backend.treeTips(db);
+  let missing = await context.instance.backend.ancestors(db, ours, { exclude: theirTips });
+  let sent = 0;
+  while (missing.length > 0) {
+    const page = fitEntries(missing, ENVELOPE_BYTES);
+    const first = missing[0];
+    if (page.length === 0 && first !== undefined) throw new LimitExceededError("messageBytes", LIMITS.messageBytes, ENVELOPE_BYTES + entryWireBytes(first));
+    const response = await send(context, connection.address, { kind: "SendEntries", entries: page }, options);
+    if (response.kind !== "Ack" && response.kind !== "Count") throw new SyncProtocolError(`the peer answered a push with ${response.kind}`);
+    sent += page.length;
+    missing = missing.slice(page.length);
+  }
+  return sent;
+}

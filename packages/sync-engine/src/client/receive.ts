@@ -1,0 +1,35 @@
+/**
+ * Entries arriving as a client are treated exactly as a server treats a push: verified before
+ * they are visible (DESIGN 4.2), rejections reported, nothing invalid stored.
+ */
+import type { Entry, ID, IngestResult, PublicKeyText } from "@eidetica/core";
+import { EntriesRejectedError, SyncProtocolError } from "../errors.js";
+import type { ClientContext } from "./context.js";
+
+/**
+ * Ingests one page from `peer` into `db` (all or nothing when `atomic`, as for a bootstrap)
+ * and returns how many entries became visible.
+ * @throws {EntriesRejectedError} if any entry failed verification (an atomic page stores nothing then).
+ * @throws {SyncProtocolError} if the page brought nothing new and nothing storable: a peer that
+ *   repeats itself would otherwise be asked forever.
+ */
+export async function receivePage(context: ClientContext, peer: PublicKeyText, db: ID, entries: readonly Entry[], atomic: boolean): Promise<number> {
+  const result: IngestResult = await context.instance.ingest(db, entries, { from: peer, atomic });
+  if (result.stored.length > 0) context.events.emit("entry:received", { peer, database: db, ids: result.stored });
+  const rejected = result.verdicts.filter((v) => v.status === "rejected");
+  for (const verdict of rejected) {
+    if (verdict.error !== undefined) context.events.emit("entry:rejected", { peer, database: db, id: verdict.id, error: verdict.error });
+  }
+  if (rejected.length > 0) {
+    const first = rejected.find((v) => v.error?.code !== "BATCH_REJECTED") ?? rejected[0];
+    throw new EntriesRejectedError(
+      `${rejected.length} of ${entries.length} entries from ${peer} were rejected${atomic ? " (the page was refused whole)" : ""}; first: ${first?.id}: ${first?.error?.code} ${first?.error?.message}`,
+    );
+  }
+  if (result.stored.length === 0) {
+    throw new SyncProtocolError(
+      `the peer sent ${entries.length} entries that add nothing here (${result.duplicates} already held, ${result.quarantined} waiting for parents it did not send)`,
+    );
+  }
+  return result.stored.length;
+}

@@ -1,0 +1,243 @@
+/** {@link Sync}: sync on an Instance: transports, served databases, tickets, bootstrap and sync with peers. */
+import { InvalidStateError, NotFoundError, type Clock, type EideticaError, type ID, type Instance, type Random, type SigningKey } from "@eidetica/core";
+import { PeerStore, type BootstrapRequest, type PeerStoreOptions, type SyncSettings } from "@eidetica/peer-store";
+import { formatTicket, parseTicket, type Address, type DatabaseTicket, type SyncTransport } from "@eidetica/protocol";
+import { approveRequest, manualApproval, rejectRequest, type ApprovalPolicy } from "./approval.js";
+import { bootstrapDatabase, syncDatabase, type BootstrapOptions, type BootstrapResult, type SyncOptions, type SyncReport } from "./client/flows.js";
+import type { ClientContext } from "./client/context.js";
+import { AllAddressesFailedError, NoAddressError } from "./errors.js";
+import { SyncEvents } from "./events.js";
+import { SyncHandle } from "./handle.js";
+import { consoleLogger, type Logger } from "./logger.js";
+import { SyncServer } from "./server/handler.js";
+import { NonceBook } from "./server/nonces.js";
+import { PageCache } from "./server/pages.js";
+import { Penalties, type PenaltyOptions } from "./server/penalties.js";
+import { sleep, systemTimers, type Timers } from "./timers.js";
+import { TransportManager } from "./transports.js";
+import { Flights } from "./flights.js";
+
+/** Options of {@link Sync.create}. */
+export interface SyncCreateOptions {
+  /** Transports to reach peers with (more can be added). */
+  readonly transports?: readonly SyncTransport[];
+  /** Default: the instance's clock. */
+  readonly clock?: Clock;
+  /** Default: the instance's randomness. */
+  readonly random?: Random;
+  /** Default: Node's timers. */
+  readonly timers?: Timers;
+  /** Default: warnings and errors to the console. */
+  readonly logger?: Logger;
+  /** Who is granted access when they ask (default: {@link manualApproval}). */
+  readonly approval?: ApprovalPolicy;
+  /** The name given in handshakes. Default `"Eidetica Peer"`. */
+  readonly displayName?: string;
+  /** Time allowed for each request to a peer. Default 30 s. */
+  readonly requestTimeoutMs?: number;
+  /** Limits for misbehaving senders (reliability R6). */
+  readonly penalties?: PenaltyOptions;
+  readonly peerStore?: PeerStoreOptions;
+}
+
+/** Default settings for a database sync is enabled for. */
+const ENABLED: SyncSettings = { syncEnabled: true, syncOnCommit: true, intervalSeconds: null, properties: {} };
+
+/**
+ * Sync for one Instance: the server side (`handler`, served on every transport by
+ * {@link Sync.startServers}), the client flows, and the persisted state (`store`).
+ *
+ * @example
+ * ```ts
+ * const sync = await Sync.create(instance, { transports: [transport] });
+ * await sync.enableSync(db.id);
+ * await sync.startServers();
+ * const ticket = sync.createTicket(db.id); // share it
+ *
+ * // On another node:
+ * const { db: copy } = await other.bootstrap(ticket);
+ * await other.syncWithPeer(sync.serverAddresses()[0], copy.id); // both ways
+ * ```
+ */
+export class Sync {
+  readonly instance: Instance;
+  /** The persisted state: peers, relationships, cursors, requests, settings. */
+  readonly store: PeerStore;
+  readonly transports: TransportManager;
+  readonly events: SyncEvents;
+  /** The request handler every transport serves. */
+  readonly handler: SyncServer;
+  readonly #client: ClientContext;
+  readonly #timers: Timers;
+  readonly #runtime = new Map<ID, { lastSync: number | null; lastError: EideticaError | null; syncing: number }>();
+  readonly #flights = new Flights();
+
+  private constructor(instance: Instance, store: PeerStore, options: SyncCreateOptions) {
+    const clock = options.clock ?? instance.clock;
+    const random = options.random ?? instance.random;
+    const logger = options.logger ?? consoleLogger;
+    const displayName = options.displayName ?? "Eidetica Peer";
+    this.instance = instance;
+    this.store = store;
+    this.#timers = options.timers ?? systemTimers;
+    this.transports = new TransportManager(options.transports ?? []);
+    this.events = new SyncEvents(logger);
+    const listenAddresses = () => this.transports.serverAddresses();
+    this.handler = new SyncServer({
+      instance,
+      store,
+      clock,
+      random,
+      logger,
+      events: this.events,
+      nonces: new NonceBook(random, clock.nowMillis()),
+      penalties: new Penalties(store, clock, (ms) => sleep(this.#timers, ms), logger, options.penalties),
+      pages: new PageCache(),
+      approval: options.approval ?? manualApproval,
+      displayName,
+      listenAddresses,
+    });
+    this.#client = {
+      instance,
+      store,
+      transports: this.transports,
+      clock,
+      random,
+      logger,
+      events: this.events,
+      requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+      displayName,
+      listenAddresses,
+    };
+  }
+
+  /** Opens (or creates) the instance's peer store and sets sync up on it. */
+  static async create(instance: Instance, options: SyncCreateOptions = {}): Promise<Sync> {
+    return new Sync(instance, await PeerStore.open(instance, options.peerStore), options);
+  }
+
+  /** Adds a transport; requests go to the first one that can reach an address. */
+  addTransport(transport: SyncTransport): void {
+    this.transports.add(transport);
+  }
+
+  /** Serves the handler on every transport (nothing is served before). */
+  async startServers(): Promise<void> {
+    await this.transports.startAll(this.handler);
+  }
+
+  /** Stops every server. */
+  async stopServers(): Promise<void> {
+    await this.transports.stopAll();
+  }
+
+  /** Where the running servers listen. */
+  serverAddresses(): Address[] {
+    return this.transports.serverAddresses();
+  }
+
+  /**
+   * Serves database `db` to peers (who may read it) and accepts pushes for it.
+   * @throws {NotFoundError} if it is not held here (or is the `_sync` database).
+   */
+  async enableSync(db: ID, settings: Partial<SyncSettings> = {}): Promise<SyncSettings> {
+    if (db === this.store.databaseId || !(await this.instance.listDatabases()).includes(db)) throw new NotFoundError(`database ${db} is not held here`);
+    return this.store.databases.set(db, { ...ENABLED, ...this.store.databases.get(db), syncEnabled: true, ...settings });
+  }
+
+  /** Stops serving database `db` and accepting pushes for it. */
+  async disableSync(db: ID): Promise<SyncSettings> {
+    return this.store.databases.set(db, { ...this.store.databases.get(db), syncEnabled: false });
+  }
+
+  /** A ticket for database `db` naming every running server: `eidetica:?db=…&pr=…`. */
+  createTicket(db: ID): string {
+    return formatTicket({ database: db, addresses: this.serverAddresses() });
+  }
+
+  /**
+   * Fetches a database this node does not hold (or finishes an interrupted fetch), from a
+   * ticket's addresses in turn until one succeeds, or from one address. A database already held
+   * is synced instead. The database becomes visible only once it is complete and verified.
+   * @throws {BootstrapPendingError} if access waits for an Admin's approval.
+   * @throws {AllAddressesFailedError} if a ticket's addresses all failed.
+   * @throws {NoAddressError} if the ticket has no address.
+   */
+  async bootstrap(source: string | DatabaseTicket | Address, options: BootstrapOptions & { readonly database?: ID } = {}): Promise<BootstrapResult> {
+    const ticket = typeof source === "string" ? parseTicket(source) : "database" in source ? source : undefined;
+    const addresses = ticket?.addresses ?? [source as Address];
+    const db = ticket?.database ?? options.database;
+    if (db === undefined) throw new InvalidStateError("bootstrapping from an address needs options.database");
+    if (addresses.length === 0) throw new NoAddressError(`the ticket for ${db} has no address hints`);
+    return this.#flights.join(`bootstrap ${db}`, async () => {
+      const failures: { address: Address; error: EideticaError }[] = [];
+      for (const address of addresses) {
+        try {
+          if ((await this.instance.listDatabases()).includes(db)) {
+            const report = await syncDatabase(this.#client, this.#hooks, address, db, options.requestingKey === undefined ? options : { ...options, signingKey: options.requestingKey });
+            const opened = await this.instance.openDatabase(db, options.requestingKey === undefined ? {} : { signingKey: options.requestingKey });
+            return { ...report, db: opened, keyApproved: false, grantedPermission: null };
+          }
+          return await bootstrapDatabase(this.#client, this.#hooks, address, db, options);
+        } catch (error) {
+          // A pending request is an answer, not a failure to reach the database.
+          if (addresses.length === 1 || (error as EideticaError).code === "BOOTSTRAP_PENDING") throw error;
+          failures.push({ address, error: error as EideticaError });
+        }
+      }
+      throw new AllAddressesFailedError(failures);
+    });
+  }
+
+  /** Syncs database `db` with the peer at `address` both ways: pulls what it lacks here, pushes what the peer lacks. */
+  async syncWithPeer(address: Address, db: ID, options: SyncOptions = {}): Promise<SyncReport> {
+    if (!(await this.instance.listDatabases()).includes(db)) return this.bootstrap(address, { ...options, database: db });
+    return this.#flights.join(`sync ${address.transportType}:${address.address} ${db}`, () => syncDatabase(this.#client, this.#hooks, address, db, options));
+  }
+
+  /** The sync state of database `db`. */
+  handle(db: ID): SyncHandle {
+    return new SyncHandle(
+      {
+        store: this.store,
+        events: this.events,
+        timers: this.#timers,
+        hasLocalData: async (id) => (await this.instance.listDatabases()).includes(id),
+        runtime: (id) => this.#runtime.get(id) ?? { lastSync: null, lastError: null, syncing: 0 },
+      },
+      db,
+    );
+  }
+
+  /** Bootstrap requests waiting for approval (optionally for one database). */
+  pendingRequests(db?: ID): BootstrapRequest[] {
+    return this.store.requests.list({ state: "pending", ...(db === undefined ? {} : { database: db }) });
+  }
+
+  /** Approves a pending request with an Admin key of its database (see {@link approveRequest}). */
+  async approveRequest(id: string, approver: SigningKey = this.instance.deviceKey): Promise<BootstrapRequest> {
+    return approveRequest(this.instance, this.store, id, approver);
+  }
+
+  /** Rejects a pending request (see {@link rejectRequest}). */
+  async rejectRequest(id: string, approver: SigningKey = this.instance.deviceKey): Promise<BootstrapRequest> {
+    return rejectRequest(this.instance, this.store, id, approver);
+  }
+
+  /** Stops every server. The instance stays open. */
+  async close(): Promise<void> {
+    await this.stopServers();
+  }
+
+  readonly #hooks = {
+    started: (db: ID) => {
+      const state = this.#runtime.get(db) ?? { lastSync: null, lastError: null, syncing: 0 };
+      this.#runtime.set(db, { ...state, syncing: state.syncing + 1 });
+    },
+    finished: (db: ID, error: EideticaError | undefined) => {
+      const state = this.#runtime.get(db) ?? { lastSync: null, lastError: null, syncing: 1 };
+      const now = this.#client.clock.nowMillis();
+      this.#runtime.set(db, { lastSync: error === undefined ? now : state.lastSync, lastError: error ?? null, syncing: state.syncing - 1 });
+    },
+  };
+}

@@ -1,0 +1,80 @@
+/** {@link TransportManager}: several transports at once, each request routed by address kind. */
+import { InvalidStateError } from "@eidetica/core";
+import { isSyncTransport, type Address, type SendOptions, type SyncHandler, type SyncRequest, type SyncResponse, type SyncTransport } from "@eidetica/protocol";
+import { NoTransportError } from "./errors.js";
+
+/**
+ * The transports of one node. A request goes to the first transport (in the order added) that
+ * can handle the address; servers start and stop together.
+ *
+ * @example
+ * ```ts
+ * const transports = new TransportManager([http, iroh]);
+ * await transports.send({ transportType: "iroh", address: ticket }, request); // over iroh
+ * ```
+ */
+export class TransportManager {
+  readonly #transports: SyncTransport[] = [];
+
+  /** @throws {InvalidStateError} if one of them is not a `SyncTransport`. */
+  constructor(transports: Iterable<SyncTransport> = []) {
+    for (const transport of transports) this.add(transport);
+  }
+
+  /**
+   * Adds a transport (used after those added before it, for addresses both can handle).
+   * @throws {InvalidStateError} if it is not a `SyncTransport` or is already added.
+   */
+  add(transport: SyncTransport): void {
+    if (!isSyncTransport(transport)) throw new InvalidStateError("not a SyncTransport (see @eidetica/protocol)");
+    if (this.#transports.includes(transport)) throw new InvalidStateError(`this ${transport.kind} transport is already added`);
+    this.#transports.push(transport);
+  }
+
+  /** Every transport, in the order added. */
+  list(): readonly SyncTransport[] {
+    return [...this.#transports];
+  }
+
+  /** The transport that will carry requests to `address`, if any. */
+  forAddress(address: Address): SyncTransport | undefined {
+    return this.#transports.find((transport) => transport.canHandleAddress(address));
+  }
+
+  /** True if some transport can reach `address`. */
+  canReach(address: Address): boolean {
+    return this.forAddress(address) !== undefined;
+  }
+
+  /**
+   * Sends a request through the transport for its address.
+   * @throws {NoTransportError} if no transport can reach it (a configuration error).
+   */
+  async send(address: Address, request: SyncRequest, options?: SendOptions): Promise<SyncResponse> {
+    const transport = this.forAddress(address);
+    if (transport === undefined) throw new NoTransportError(address);
+    return transport.sendRequest(address, request, options);
+  }
+
+  /**
+   * Starts serving `handler` on every transport not serving yet.
+   * @throws {InvalidStateError} if no transport is registered.
+   */
+  async startAll(handler: SyncHandler): Promise<void> {
+    if (this.#transports.length === 0) throw new InvalidStateError("no transport is registered: add one before serving");
+    for (const transport of this.#transports) if (!transport.isServerRunning()) await transport.startServer(handler);
+  }
+
+  /** Stops every server. */
+  async stopAll(): Promise<void> {
+    for (const transport of this.#transports) await transport.stopServer();
+  }
+
+  /** The addresses the running servers listen at. */
+  serverAddresses(): Address[] {
+    return this.#transports.flatMap((transport) => {
+      const address = transport.isServerRunning() ? transport.serverAddress() : undefined;
+      return address === undefined ? [] : [address];
+    });
+  }
+}
