@@ -196,6 +196,7 @@ export type { IngestResult, IngestStatus, IngestVerdict } from "./database/inges
 export type { QuarantineLimits } from "./database/quarantine.js";
 export type { WriteCallback, WriteEvent, WriteSource } from "./database/tree-state.js";
 export { dependenciesOf, pinOf } from "./database/verify.js";
+export { missingEntries, type MissingEntriesOptions } from "./database/missing.js";
 
 export {
   describe as describeJsonValue,

@@ -3,7 +3,7 @@
  * `SyncRequest`; {@link decodeRequest} checks the size, depth, whole shape and every limit
  * before anything else looks at the message.
  */
-import { docToJson, entryToWire, isJsonObject, parseJsonLimited, permissionToWire, sortedUniqueIds } from "@eidetica/core";
+import { docToJson, isJsonObject, parseJsonLimited, permissionToWire, sortedUniqueIds } from "@eidetica/core";
 import { SchemaError, UnknownMessageError } from "./errors.js";
 import {
   IDENTITY_FIELDS,
@@ -24,6 +24,7 @@ import {
 import { REQUEST_KINDS, type SyncRequest, type SyncRequestAuth, type SyncTreeRequest } from "./messages.js";
 import { child, publicKeyAt } from "./pointer.js";
 import { stringifyWithDocs } from "./json-out.js";
+import { entriesText } from "./entry-text.js";
 
 
 /** The wire JSON value of a request (Docs are written by {@link encodeRequest}). */
@@ -58,7 +59,7 @@ export function encodeRequest(request: SyncRequest): string {
       );
     }
     case "SendEntries":
-      return JSON.stringify({ SendEntries: request.entries.map(entryToWire) });
+      return `{"SendEntries":${entriesText(request.entries)}}`;
   }
 }
 

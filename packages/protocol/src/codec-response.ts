@@ -2,7 +2,8 @@
  * The response codec: {@link encodeResponse} writes the exact serde JSON of a Rust
  * `SyncResponse`; {@link decodeResponse} validates it as strictly as a request.
  */
-import { entryToWire, expectArray, parseJsonLimited, permissionToWire, LIMITS } from "@eidetica/core";
+import { expectArray, parseJsonLimited, permissionToWire, LIMITS } from "@eidetica/core";
+import { entriesText, entryText } from "./entry-text.js";
 import {
   IDENTITY_FIELDS,
   boolAt,
@@ -26,10 +27,23 @@ import { child, schema } from "./pointer.js";
 
 /** The exact serde JSON text of a response. */
 export function encodeResponse(response: SyncResponse): string {
-  return JSON.stringify(responseToWire(response));
+  // Entry lists are spliced in from each entry's (cached) text: the same bytes as
+  // JSON.stringify of the whole, with every entry written once however often it is sized.
+  switch (response.kind) {
+    case "Bootstrap": {
+      const b = response.bootstrap;
+      return `{"Bootstrap":{"tree_id":${JSON.stringify(b.treeId)},"root_entry":${entryText(b.rootEntry).text},"all_entries":${entriesText(b.allEntries)},"key_approved":${b.keyApproved},"granted_permission":${JSON.stringify(b.grantedPermission === null ? null : permissionToWire(b.grantedPermission))}}}`;
+    }
+    case "Incremental": {
+      const i = response.incremental;
+      return `{"Incremental":{"tree_id":${JSON.stringify(i.treeId)},"their_tips":${JSON.stringify(i.theirTips)},"missing_entries":${entriesText(i.missingEntries)}}}`;
+    }
+    default:
+      return JSON.stringify(responseToWire(response));
+  }
 }
 
-function responseToWire(response: SyncResponse): unknown {
+function responseToWire(response: Exclude<SyncResponse, { kind: "Bootstrap" | "Incremental" }>): unknown {
   switch (response.kind) {
     case "Handshake": {
       const h = response.handshake;
@@ -46,22 +60,6 @@ function responseToWire(response: SyncResponse): unknown {
           })),
         },
       };
-    }
-    case "Bootstrap": {
-      const b = response.bootstrap;
-      return {
-        Bootstrap: {
-          tree_id: b.treeId,
-          root_entry: entryToWire(b.rootEntry),
-          all_entries: b.allEntries.map(entryToWire),
-          key_approved: b.keyApproved,
-          granted_permission: b.grantedPermission === null ? null : permissionToWire(b.grantedPermission),
-        },
-      };
-    }
-    case "Incremental": {
-      const i = response.incremental;
-      return { Incremental: { tree_id: i.treeId, their_tips: [...i.theirTips], missing_entries: i.missingEntries.map(entryToWire) } };
     }
     case "BootstrapPending":
       return { BootstrapPending: { request_id: response.requestId, message: response.message } };

@@ -3,23 +3,16 @@
  * limit; the server sends entries parents first up to the limit and the client asks again with
  * its new tips. Every transport and the handler share this accounting.
  */
-import { LIMITS, entryToWire, type Entry } from "@eidetica/core";
+import { LIMITS, type Entry } from "@eidetica/core";
 import { encodeResponse } from "./codec-response.js";
+import { entryText } from "./entry-text.js";
 import type { SyncResponse } from "./messages.js";
 
 const encoder = new TextEncoder();
 
-// Entries are immutable, so each one's size is computed once.
-const sizes = new WeakMap<Entry, number>();
-
-/** UTF-8 length of the entry's wire JSON (remembered per entry object). */
+/** UTF-8 length of the entry's wire JSON. */
 export function entryWireBytes(entry: Entry): number {
-  let size = sizes.get(entry);
-  if (size === undefined) {
-    size = encoder.encode(JSON.stringify(entryToWire(entry))).length;
-    sizes.set(entry, size);
-  }
-  return size;
+  return entryText(entry).bytes;
 }
 
 /** UTF-8 length of a whole encoded response. */

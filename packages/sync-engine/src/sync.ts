@@ -1,10 +1,11 @@
 /** {@link Sync}: sync on an Instance: transports, served databases, tickets, bootstrap and sync with peers. */
-import { InvalidStateError, NotFoundError, type Clock, type EideticaError, type ID, type Instance, type Random, type SigningKey } from "@eidetica/core";
-import { PeerStore, type BootstrapRequest, type PeerStoreOptions, type SyncSettings } from "@eidetica/peer-store";
+import { InvalidStateError, NotFoundError, type Clock, type EideticaError, type ID, type Instance, type PublicKeyText, type Random, type SigningKey } from "@eidetica/core";
+import { PeerStore, type BootstrapRequest, type PeerRecord, type PeerStoreOptions, type SyncSettings } from "@eidetica/peer-store";
 import { formatTicket, parseTicket, type Address, type DatabaseTicket, type SyncTransport } from "@eidetica/protocol";
 import { approveRequest, manualApproval, rejectRequest, type ApprovalPolicy } from "./approval.js";
 import { bootstrapDatabase, syncDatabase, type BootstrapOptions, type BootstrapResult, type SyncOptions, type SyncReport } from "./client/flows.js";
 import type { ClientContext } from "./client/context.js";
+import { connect } from "./client/connect.js";
 import { AllAddressesFailedError, NoAddressError } from "./errors.js";
 import { SyncEvents } from "./events.js";
 import { SyncHandle } from "./handle.js";
@@ -187,6 +188,15 @@ export class Sync {
       }
       throw new AllAddressesFailedError(failures);
     });
+  }
+
+  /**
+   * Handshakes with the peer at `address` (it must prove its key) and registers it.
+   * @throws {AuthFailedError} if it does not prove the key it claims (nothing is stored).
+   */
+  async connect(address: Address, options: { readonly expectedPeer?: PublicKeyText; readonly signal?: AbortSignal } = {}): Promise<PeerRecord> {
+    const connection = await connect(this.#client, address, options);
+    return this.store.peers.get(connection.peer) as PeerRecord;
   }
 
   /** Syncs database `db` with the peer at `address` both ways: pulls what it lacks here, pushes what the peer lacks. */

@@ -10,6 +10,7 @@ import { connect, type Connection } from "./connect.js";
 import { send, signRequest, type CallOptions, type ClientContext } from "./context.js";
 import { pull } from "./pull.js";
 import { receivePage } from "./receive.js";
+import { tipsAfter } from "../server/pages.js";
 
 /** What to ask for when bootstrapping. */
 export interface AccessRequest {
@@ -45,6 +46,7 @@ export async function fetchDatabase(context: ClientContext, connection: Connecti
   let keyApproved = false;
   let grantedPermission: Permission | null = null;
   let fresh = connection;
+  let firstTips: ID[] = [];
   if ((await instance.backend.treeTips(db)).length === 0) {
     const key = access.requestingKey;
     const response = await send(
@@ -73,12 +75,13 @@ export async function fetchDatabase(context: ClientContext, connection: Connecti
       throw new SyncProtocolError(`the peer sent ${rootEntry.id} as the root of ${db}`);
     }
     received += await receivePage(context, connection.peer, db, [rootEntry, ...allEntries], true);
+    firstTips = tipsAfter([], [rootEntry, ...allEntries]);
     keyApproved = response.bootstrap.keyApproved;
     grantedPermission = response.bootstrap.grantedPermission;
     // The handshake's challenge is used: the pull signs over a fresh one.
     fresh = await connect(context, connection.address, { ...options, expectedPeer: connection.peer, register: false });
   }
-  const rest = await pull(context, fresh, db, signer, { ...options, atomic: true });
+  const rest = await pull(context, fresh, db, signer, { ...options, atomic: true, firstTips });
   received += rest.received;
   // The server had nothing more: every tip it reported must be here now.
   for (const tip of rest.theirTips) {

@@ -3,7 +3,8 @@
  * the new tips until the server has nothing more. Each request is signed over a fresh
  * challenge from a handshake.
  */
-import type { ID, SigningKey } from "@eidetica/core";
+import { LIMITS, sortedUniqueIds, type ID, type SigningKey } from "@eidetica/core";
+import { tipsAfter } from "../server/pages.js";
 import { SyncProtocolError } from "../errors.js";
 import { connect, type Connection } from "./connect.js";
 import { send, signRequest, type CallOptions, type ClientContext } from "./context.js";
@@ -24,20 +25,30 @@ export interface PullResult {
 
 /**
  * Pulls what `connection`'s server has of `db` and this node lacks. `db` must be held
- * (at least its root). `atomic` stores each page all or nothing (a bootstrap).
+ * (at least its root). `atomic` stores each page all or nothing (a bootstrap). `firstTips`
+ * are the tips to send first, when they are more than ours (after a bootstrap page).
+ *
+ * The tips sent are ours plus entries we hold that the server surely knows: the tips it had
+ * at the last sync (the cursor) and, after each page, the tips of what it sent. The server
+ * excludes their whole ancestry, so each page is new (no history is sent twice because one of
+ * our tips is unknown to the server), and a long pull sends exactly the tips the server
+ * predicts, which lets it continue its list instead of walking the history again.
  */
 export async function pull(
   context: ClientContext,
   connection: Connection,
   db: ID,
   signer: SigningKey,
-  options: CallOptions & { readonly atomic?: boolean } = {},
+  options: CallOptions & { readonly atomic?: boolean; readonly firstTips?: readonly ID[] } = {},
 ): Promise<PullResult> {
+  const { backend } = context.instance;
   let current = connection;
   let received = 0;
+  const cursor = context.store.cursors.get(connection.peer, db)?.tips ?? [];
+  const heldCursor = (await backend.getEntries(cursor)).flatMap((entry) => (entry === undefined ? [] : [entry.id]));
+  let sent = capTips(await backend.treeTips(db), [...(options.firstTips ?? []), ...heldCursor]);
   for (let pages = 1; pages <= MAX_PAGES; pages++) {
     if (pages > 1) current = await connect(context, connection.address, { ...options, expectedPeer: connection.peer, register: false });
-    const tips = await context.instance.backend.treeTips(db);
     const response = await send(
       context,
       connection.address,
@@ -45,13 +56,13 @@ export async function pull(
         kind: "SyncTree",
         syncTree: {
           treeId: db,
-          ourTips: tips,
+          ourTips: sent,
           peerPubkey: context.instance.id,
           requestingKey: null,
           requestingKeyName: null,
           requestedPermission: null,
           metadata: null,
-          auth: signRequest(context, signer, connection.peer, db, tips, current.challenge),
+          auth: signRequest(context, signer, connection.peer, db, sent, current.challenge),
         },
       },
       options,
@@ -62,6 +73,21 @@ export async function pull(
     const { missingEntries, theirTips } = response.incremental;
     if (missingEntries.length === 0) return { received, pages, theirTips };
     received += await receivePage(context, connection.peer, db, missingEntries, options.atomic === true);
+    const next = capTips(await backend.treeTips(db), tipsAfter(sent, missingEntries));
+    if (next.length === sent.length && next.every((id, i) => id === sent[i])) {
+      throw new SyncProtocolError("the peer sent a page that moves nothing forward");
+    }
+    sent = next;
   }
   throw new SyncProtocolError(`the peer still had entries to send after ${MAX_PAGES} pages`);
+}
+
+/** Our tips, then `known` (held entries the server knows), at most {@link LIMITS.tipsPerRequest}, as a Snapshot. */
+function capTips(ours: readonly ID[], known: readonly ID[]): ID[] {
+  const out = new Set<ID>(ours);
+  for (const id of known) {
+    if (out.size >= LIMITS.tipsPerRequest) break;
+    out.add(id);
+  }
+  return sortedUniqueIds([...out].slice(0, LIMITS.tipsPerRequest));
 }

@@ -3,7 +3,7 @@
  * lacks is everything outside the ancestor closure of its tips, sent parents first in pages
  * under the message limit.
  */
-import { LIMITS, LimitExceededError, type ID } from "@eidetica/core";
+import { LIMITS, LimitExceededError, missingEntries, type ID } from "@eidetica/core";
 import { encodeRequest, entryWireBytes, fitEntries } from "@eidetica/protocol";
 import { SyncProtocolError } from "../errors.js";
 import type { Connection } from "./connect.js";
@@ -14,7 +14,7 @@ const ENVELOPE_BYTES = new TextEncoder().encode(encodeRequest({ kind: "SendEntri
 /** Sends `connection`'s server the entries of `db` outside the closure of `theirTips`; returns how many. */
 export async function push(context: ClientContext, connection: Connection, db: ID, theirTips: readonly ID[], options: CallOptions = {}): Promise<number> {
   const ours = await context.instance.backend.treeTips(db);
-  let missing = await context.instance.backend.ancestors(db, ours, { exclude: theirTips });
+  let missing = await missingEntries(context.instance.backend, db, ours, theirTips);
   let sent = 0;
   while (missing.length > 0) {
     const page = fitEntries(missing, ENVELOPE_BYTES);

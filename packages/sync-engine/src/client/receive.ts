@@ -10,8 +10,7 @@ import type { ClientContext } from "./context.js";
  * Ingests one page from `peer` into `db` (all or nothing when `atomic`, as for a bootstrap)
  * and returns how many entries became visible.
  * @throws {EntriesRejectedError} if any entry failed verification (an atomic page stores nothing then).
- * @throws {SyncProtocolError} if the page brought nothing new and nothing storable: a peer that
- *   repeats itself would otherwise be asked forever.
+ * @throws {SyncProtocolError} if entries came without their parents (a page is parents first).
  */
 export async function receivePage(context: ClientContext, peer: PublicKeyText, db: ID, entries: readonly Entry[], atomic: boolean): Promise<number> {
   const result: IngestResult = await context.instance.ingest(db, entries, { from: peer, atomic });
@@ -26,10 +25,8 @@ export async function receivePage(context: ClientContext, peer: PublicKeyText, d
       `${rejected.length} of ${entries.length} entries from ${peer} were rejected${atomic ? " (the page was refused whole)" : ""}; first: ${first?.id}: ${first?.error?.code} ${first?.error?.message}`,
     );
   }
-  if (result.stored.length === 0) {
-    throw new SyncProtocolError(
-      `the peer sent ${entries.length} entries that add nothing here (${result.duplicates} already held, ${result.quarantined} waiting for parents it did not send)`,
-    );
+  if (result.quarantined > 0) {
+    throw new SyncProtocolError(`the peer sent ${result.quarantined} entries without the parents they need; they wait in quarantine`);
   }
   return result.stored.length;
 }

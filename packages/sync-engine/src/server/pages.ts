@@ -7,7 +7,7 @@
  * {@link PageCache} remembers the rest of a list it paged, under the tips the peer will have
  * once it stores the page, so the follow-up request of a long bootstrap costs no new walk.
  */
-import { LIMITS, LimitExceededError, sortedUniqueIds, type Backend, type Entry, type ID } from "@eidetica/core";
+import { LIMITS, LimitExceededError, missingEntries, sortedUniqueIds, type Backend, type Entry, type ID } from "@eidetica/core";
 import { entryWireBytes, fitEntries } from "@eidetica/protocol";
 
 interface Remembered {
@@ -40,7 +40,7 @@ export class PageCache {
       return remembered.rest;
     }
     this.stats.walks++;
-    return backend.ancestors(db, ourTips, { exclude: peerTips });
+    return missingEntries(backend, db, ourTips, peerTips);
   }
 
   /**
