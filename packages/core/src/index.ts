@@ -90,7 +90,8 @@ export { decodeWireEntry, encodeWireEntry, entryToWire, parseWireEntry, type Wir
 export { decodeEntryMetadata, encodeEntryMetadata, type EntryMetadata } from "./entry/metadata.js";
 export { assertEntrySignature, signEntry, verifyEntrySignature, type SignEntryOptions } from "./entry/signing.js";
 
-export { defaultEd25519, nobleEd25519, nodeEd25519, type Ed25519Provider } from "./crypto/ed25519.js";
+export { defaultEd25519, nobleEd25519, nodeEd25519, type Ed25519Provider, type VerifyItem } from "./crypto/ed25519.js";
+export { parallelEd25519, type ParallelEd25519, type ParallelEd25519Options } from "./crypto/parallel.js";
 export { SigningKey, formatPublicKey, isPublicKeyText, parsePublicKey, verifySignature } from "./crypto/keys.js";
 
 export {

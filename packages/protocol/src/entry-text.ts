@@ -3,20 +3,20 @@
  * once for sizing and reused for encoding. Bounded: at most {@link ENTRY_TEXT_CACHE} entries,
  * the least recently used dropped first.
  */
-import { entryToWire, type Entry } from "@eidetica/core";
+import { encodeWireEntry, type Entry } from "@eidetica/core";
 
 /** How many entries' texts are kept (more than one message can hold). */
 export const ENTRY_TEXT_CACHE = 16_384;
 
 const texts = new Map<Entry, { readonly text: string; readonly bytes: number }>();
 
-/** The entry's wire JSON (`JSON.stringify(entryToWire(entry))`) and its UTF-8 length. */
+/** The entry's wire JSON (`encodeWireEntry`) and its UTF-8 length. */
 export function entryText(entry: Entry): { readonly text: string; readonly bytes: number } {
   let cached = texts.get(entry);
   if (cached !== undefined) {
     texts.delete(entry);
   } else {
-    const text = JSON.stringify(entryToWire(entry));
+    const text = encodeWireEntry(entry);
     cached = { text, bytes: utf8Length(text) };
     if (texts.size >= ENTRY_TEXT_CACHE) texts.delete(texts.keys().next().value as Entry);
   }

@@ -19,6 +19,19 @@ export interface Ed25519Provider {
    * Never throws: malformed keys and signatures give `false`.
    */
   verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
+  /**
+   * Optional: verifies many signatures at once, possibly on several threads
+   * ({@link parallelEd25519}); the results are in input order and equal to `verify`'s.
+   * Ingest uses it for large batches.
+   */
+  verifyMany?(items: readonly VerifyItem[]): Promise<boolean[]>;
+}
+
+/** One signature to check with {@link Ed25519Provider.verifyMany}. */
+export interface VerifyItem {
+  readonly publicKey: Uint8Array;
+  readonly message: Uint8Array;
+  readonly signature: Uint8Array;
 }
 
 function ensureNobleHash(): void {

@@ -26,6 +26,7 @@ import type { Entry } from "../entry/entry.js";
 import { BatchRejectedError, StorageCorruptedError, StorageError, isEideticaError, LimitExceededError, MalformedError, WrongDatabaseError, type EideticaError } from "../errors/errors.js";
 import type { ID } from "../id/id.js";
 import { overlaySource } from "./entry-source.js";
+import { Preverified } from "./preverify.js";
 import type { Quarantine } from "./quarantine.js";
 import type { StateCache } from "./state.js";
 import { dependenciesOf, verifyEntry } from "./verify.js";
@@ -162,10 +163,13 @@ export async function ingestBatch(
   const staged = new Map<ID, Entry>();
   const accepted: Entry[] = [];
   const source = overlaySource(backend, staged);
+  // With a provider that verifies many at once (on several threads), the batch's signatures
+  // are checked together first; each entry is still decided below by the full rules.
+  const ahead = await Preverified.check(context.provider, [...candidates.values()].filter((c) => c.decided === undefined && !c.missing).map((c) => c.entry));
   for (let candidate = ready.pop(); candidate !== undefined; candidate = ready.pop()) {
     if (candidate.decided !== undefined) continue;
     try {
-      await verifyEntry(candidate.entry, { tree, source, states: context.states, provider: context.provider });
+      await verifyEntry(candidate.entry, { tree, source, states: context.states, provider: ahead.for(candidate.entry) });
     } catch (error) {
       // A storage failure says nothing about the entry: the whole ingest fails (no verdict,
       // no acknowledgement), so the sender retries (reliability F12).

@@ -8,6 +8,10 @@ import { encodeEntryCbor } from "./canonical.js";
 import { checkEntryStructure } from "./structure.js";
 import { ROOT_STORE, type EntryFields, type SigInfo, type SubTreeNode, type TreeNode } from "./types.js";
 
+/** How many entries' signing bytes are kept (more than one batch holds). */
+const SIGNING_CACHE = 16_384;
+const signingCache = new Map<Entry, Uint8Array>();
+
 /**
  * A structurally valid entry in canonical form. Build one with {@link EntryBuilder}, or decode
  * one with {@link decodeWireEntry} or {@link decodeEntryCbor}; sign it with {@link signEntry}.
@@ -68,9 +72,20 @@ export class Entry implements EntryFields {
     return this.#bytes.length;
   }
 
-  /** The bytes an Ed25519 signature covers: the canonical encoding without `sig.sig`. */
+  /**
+   * The bytes an Ed25519 signature covers: the canonical encoding without `sig.sig`. Kept for
+   * the entries asked last (verification asks twice when a batch is checked ahead of ingest).
+   * Do not modify the returned bytes.
+   */
   signingBytes(): Uint8Array {
-    return this.sig.sig === undefined ? this.#bytes : encodeEntryCbor(this, false);
+    if (this.sig.sig === undefined) return this.#bytes;
+    let bytes = signingCache.get(this);
+    if (bytes === undefined) {
+      bytes = encodeEntryCbor(this, false);
+      if (signingCache.size >= SIGNING_CACHE) signingCache.delete(signingCache.keys().next().value as Entry);
+      signingCache.set(this, bytes);
+    }
+    return bytes;
   }
 
   /** True for the root entry of a database: it has a `_root` store and no parents or root. */

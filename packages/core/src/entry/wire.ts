@@ -67,9 +67,59 @@ function hintToWire(hint: KeyHint): Record<string, unknown> {
   };
 }
 
-/** The wire JSON text of an entry. */
+/**
+ * The wire JSON text of an entry: exactly `JSON.stringify(entryToWire(entry))`, written
+ * directly (bytes from a table of their decimal forms, no intermediate arrays), since sync
+ * writes every entry it sends.
+ */
 export function encodeWireEntry(entry: EntryFields): string {
-  return JSON.stringify(entryToWire(entry));
+  const { tree, subtrees, sig } = entry;
+  let out = '{"tree":{';
+  if (tree.root !== undefined) out += `"root":${JSON.stringify(tree.root)},`;
+  out += `"parents":${idsText(tree.parents)}`;
+  if (tree.metadata !== undefined) out += `,"metadata":${bytesText(tree.metadata)}`;
+  if (tree.h !== 0) out += `,"h":${tree.h}`;
+  out += '},"subtrees":[';
+  for (let i = 0; i < subtrees.length; i++) {
+    const s = subtrees[i] as SubTreeNode;
+    out += `${i === 0 ? "" : ","}{"name":${JSON.stringify(s.name)},"parents":${idsText(s.parents)}`;
+    if (s.data !== undefined) out += `,"data":${bytesText(s.data)}`;
+    if (s.h !== undefined) out += `,"h":${s.h}`;
+    out += "}";
+  }
+  out += '],"sig":{';
+  if (sig.sig !== undefined) out += `"sig":${JSON.stringify(sig.sig)},`;
+  if ("Direct" in sig.key) {
+    out += `"key":{"Direct":{"hint":${hintText(sig.key.Direct.hint)}}}}}`;
+  } else {
+    const path = sig.key.Delegation.path.map((step) => `{"tree":${JSON.stringify(step.tree)},"tips":${idsText(step.tips)}}`).join(",");
+    out += `"key":{"Delegation":{"path":[${path}],"hint":${hintText(sig.key.Delegation.hint)}}}}}`;
+  }
+  return out;
+}
+
+const BYTE_TEXT: readonly string[] = Array.from({ length: 256 }, (_, i) => String(i));
+
+function bytesText(bytes: Uint8Array): string {
+  let out = "[";
+  for (let i = 0; i < bytes.length; i++) out += (i === 0 ? "" : ",") + (BYTE_TEXT[bytes[i] as number] as string);
+  return `${out}]`;
+}
+
+// IDs are multibase text, which needs no JSON escaping; anything else goes through JSON.stringify.
+const PLAIN = /^[\x20-\x21\x23-\x5b\x5d-\x7e]*$/;
+
+function idsText(ids: readonly ID[]): string {
+  if (ids.length === 0) return "[]";
+  return ids.every((id) => PLAIN.test(id)) ? `["${ids.join('","')}"]` : JSON.stringify(ids);
+}
+
+function hintText(hint: KeyHint): string {
+  const parts: string[] = [];
+  if (hint.pubkey !== undefined) parts.push(`"pubkey":${JSON.stringify(hint.pubkey)}`);
+  if (hint.name !== undefined) parts.push(`"name":${JSON.stringify(hint.name)}`);
+  if (hint.is_global === true) parts.push('"is_global":true');
+  return `{${parts.join(",")}}`;
 }
 
 /**

@@ -8,7 +8,7 @@ import * as fc from "fast-check";
 import { CID } from "multiformats/cid";
 import { create as createDigest } from "multiformats/hashes/digest";
 import { describe, expect, it } from "vitest";
-import { compareIds, compareUtf8, encodeWireEntry, parseWireEntry, toHex, verifyEntrySignature } from "../../src/index.js";
+import { compareIds, compareUtf8, encodeWireEntry, entryToWire, parseWireEntry, toHex, verifyEntrySignature } from "../../src/index.js";
 import { arbEntry } from "../support/arbitraries.js";
 import { fcParams } from "@eidetica/test-kit";
 import { toIpld } from "./vectors.test.js";
@@ -32,6 +32,15 @@ describe("random entries", () => {
         const decoded = parseWireEntry(text);
         expect(decoded.id).toBe(entry.id);
         expect(encodeWireEntry(decoded)).toBe(text);
+      }),
+      fcParams(1000),
+    );
+  });
+
+  it("are written to wire JSON text exactly as JSON.stringify of their wire value", () => {
+    fc.assert(
+      fc.property(arbEntry, (entry) => {
+        expect(encodeWireEntry(entry)).toBe(JSON.stringify(entryToWire(entry)));
       }),
       fcParams(1000),
     );
