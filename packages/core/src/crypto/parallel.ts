@@ -118,6 +118,7 @@ export function parallelEd25519(options: ParallelEd25519Options = {}): ParallelE
   const pending = new Map<number, Waiting>();
   let nextId = 0;
   let workers: Worker[] = [];
+  let closed = false;
   const fail = (worker: Worker, error: unknown) => {
     workers = workers.filter((w) => w !== worker);
     onWorkerError(error);
@@ -160,7 +161,7 @@ export function parallelEd25519(options: ParallelEd25519Options = {}): ParallelE
     signer: (seed) => base.signer(seed),
     verify: (publicKey, message, signature) => base.verify(publicKey, message, signature),
     async verifyMany(items) {
-      if (items.length < minBatch) return here(items);
+      if (items.length < minBatch || closed) return here(items);
       // Malformed sizes are false without any work, as in `verify`; the rest are shared out.
       const results: boolean[] = new Array<boolean>(items.length).fill(false);
       const indexes: number[] = [];
@@ -191,6 +192,7 @@ export function parallelEd25519(options: ParallelEd25519Options = {}): ParallelE
       return results;
     },
     async close() {
+      closed = true;
       const ending = workers;
       workers = [];
       await Promise.all(ending.map((worker) => worker.terminate()));
