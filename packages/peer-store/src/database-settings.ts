@@ -30,6 +30,11 @@ export class DatabaseSettings {
     return this.#tables.get("databases", rowKey(database)) ?? SYNC_DISABLED;
   }
 
+  /** True if settings were set for the database (else {@link DatabaseSettings.get} gives {@link SYNC_DISABLED}). */
+  has(database: ID): boolean {
+    return this.#tables.get("databases", rowKey(database)) !== undefined;
+  }
+
   /** True if the database is served and accepts pushes. */
   isEnabled(database: ID): boolean {
     return this.get(database).syncEnabled;

@@ -122,9 +122,16 @@ export class Sync {
     this.transports.add(transport);
   }
 
-  /** Serves the handler on every transport (nothing is served before). */
-  async startServers(): Promise<void> {
-    await this.transports.startAll(this.handler);
+  /**
+   * Serves the handler on every transport (nothing is served before). Succeeds if at least one
+   * server runs; the transports that failed to start are logged and returned.
+   * @throws {InvalidStateError} if no transport is registered.
+   * @throws the first transport's error if none could start.
+   */
+  async startServers(): Promise<{ readonly transport: SyncTransport; readonly error: unknown }[]> {
+    const failed = await this.transports.startAll(this.handler);
+    for (const { transport, error } of failed) this.#client.logger.warn(`the ${transport.kind} server did not start`, { error });
+    return failed;
   }
 
   /** Stops every server. */
@@ -143,11 +150,16 @@ export class Sync {
    */
   async enableSync(db: ID, settings: Partial<SyncSettings> = {}): Promise<SyncSettings> {
     if (db === this.store.databaseId || !(await this.instance.listDatabases()).includes(db)) throw new NotFoundError(`database ${db} is not held here`);
-    return this.store.databases.set(db, { ...ENABLED, ...this.store.databases.get(db), syncEnabled: true, ...settings });
+    const current = this.store.databases.has(db) ? this.store.databases.get(db) : ENABLED;
+    return this.store.databases.set(db, { ...current, ...settings, syncEnabled: true });
   }
 
-  /** Stops serving database `db` and accepting pushes for it. */
+  /**
+   * Stops serving database `db` and accepting pushes for it (its other settings are kept).
+   * A database sync was never enabled for is left as it is: off.
+   */
   async disableSync(db: ID): Promise<SyncSettings> {
+    if (!this.store.databases.has(db)) return this.store.databases.get(db);
     return this.store.databases.set(db, { ...this.store.databases.get(db), syncEnabled: false });
   }
 
@@ -175,8 +187,10 @@ export class Sync {
       for (const address of addresses) {
         try {
           if ((await this.instance.listDatabases()).includes(db)) {
-            const report = await syncDatabase(this.#client, this.#hooks, address, db, options.requestingKey === undefined ? options : { ...options, signingKey: options.requestingKey });
-            const opened = await this.instance.openDatabase(db, options.requestingKey === undefined ? {} : { signingKey: options.requestingKey });
+            const signingKey = options.signingKey ?? options.requestingKey;
+            const report = await syncDatabase(this.#client, this.#hooks, address, db, signingKey === undefined ? options : { ...options, signingKey });
+            const key = options.requestingKey ?? options.signingKey;
+            const opened = await this.instance.openDatabase(db, key === undefined ? {} : { signingKey: key });
             return { ...report, db: opened, keyApproved: false, grantedPermission: null };
           }
           return await bootstrapDatabase(this.#client, this.#hooks, address, db, options);

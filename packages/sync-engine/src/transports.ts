@@ -57,12 +57,24 @@ export class TransportManager {
   }
 
   /**
-   * Starts serving `handler` on every transport not serving yet.
+   * Starts serving `handler` on every transport not serving yet, and returns those that could
+   * not start (the others still do).
    * @throws {InvalidStateError} if no transport is registered.
+   * @throws the first failure if no server runs at all.
    */
-  async startAll(handler: SyncHandler): Promise<void> {
+  async startAll(handler: SyncHandler): Promise<{ readonly transport: SyncTransport; readonly error: unknown }[]> {
     if (this.#transports.length === 0) throw new InvalidStateError("no transport is registered: add one before serving");
-    for (const transport of this.#transports) if (!transport.isServerRunning()) await transport.startServer(handler);
+    const failed: { transport: SyncTransport; error: unknown }[] = [];
+    for (const transport of this.#transports) {
+      if (transport.isServerRunning()) continue;
+      try {
+        await transport.startServer(handler);
+      } catch (error) {
+        failed.push({ transport, error });
+      }
+    }
+    if (!this.#transports.some((t) => t.isServerRunning())) throw failed[0]?.error ?? new InvalidStateError("no server is running");
+    return failed;
   }
 
   /** Stops every server. */

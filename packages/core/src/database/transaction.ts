@@ -6,8 +6,9 @@ import { Doc } from "../crdt/doc.js";
 import { docToJsonBytes } from "../crdt/json.js";
 import { EntryBuilder } from "../entry/builder.js";
 import { encodeEntryMetadata } from "../entry/metadata.js";
-import { signEntry } from "../entry/signing.js";
-import { INDEX_STORE, SETTINGS_STORE } from "../entry/types.js";
+import { signEntry, type SignEntryOptions } from "../entry/signing.js";
+import { AuthSettings } from "../auth/settings.js";
+import { INDEX_STORE, SETTINGS_STORE, type PublicKeyText } from "../entry/types.js";
 import { InvalidPathError, InvalidStateError, StoreTypeMismatchError } from "../errors/errors.js";
 import { sortedUniqueIds, type ID } from "../id/id.js";
 import type { Database } from "./database.js";
@@ -148,7 +149,7 @@ export class Transaction {
       const data = draft?.changed === true ? docToJsonBytes(draft.delta) : undefined;
       builder.storeData(name, data).storeParents(name, await this.#tipsOf(name));
     }
-    const entry = signEntry(builder.build(), this.database.signingKey);
+    const entry = signEntry(builder.build(), this.database.signingKey, signingOptions(settingsNow, this.database.signingKey.publicKey));
 
     const state = this.database.treeState;
     const added = await state.lock.run(async () => {
@@ -161,6 +162,22 @@ export class Transaction {
     if (added.length > 0) await instance.notify(state, [entry.id], "local");
     return entry.id;
   }
+}
+
+/**
+ * How to name the signing key (spec 4.6 `find_sigkeys`): by its own grant when it has an
+ * active one, else under the active global grant (a hint with `is_global`), else by its key
+ * (and verification refuses it).
+ */
+function signingOptions(settings: Doc, pubkey: PublicKeyText): SignEntryOptions {
+  let auth: AuthSettings;
+  try {
+    auth = AuthSettings.fromSettings(settings);
+  } catch {
+    return {}; // corrupted auth: verification reports it
+  }
+  if (auth.key(pubkey)?.status === "Active" || auth.global?.status !== "Active") return {};
+  return { sigKey: { Direct: { hint: { pubkey, is_global: true } } } };
 }
 
 function nextHeight(strategy: HeightStrategy, maxParent: number, now: number): number {

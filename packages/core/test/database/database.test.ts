@@ -301,3 +301,29 @@ describe("tables", () => {
     expectCode(() => users.get("raw"), "VALIDATION_FAILED");
   });
 });
+
+describe("the key a commit is signed under (spec 4.6)", () => {
+  it("a key without a grant of its own commits under the active global grant, with an is_global hint naming it", async () => {
+    const instance = await newInstance(7);
+    const db = await instance.createDatabase({ name: "open" });
+    await db.withTransaction(async (txn) => (await txn.settings()).setGlobalKey({ permission: write(10), status: "Active" }));
+    const guest = SigningKey.fromSeed(new Uint8Array(32).fill(44));
+    const id = await db.withKey(guest).withTransaction(async (txn) => (await txn.docStore("notes")).set("hi", "from a guest"));
+    const entry = await db.entry(id);
+    expect(entry?.sig.key).toEqual({ Direct: { hint: { pubkey: guest.publicKey, is_global: true } } });
+    // Its own grant takes precedence once it has one.
+    await db.withTransaction(async (txn) => (await txn.settings()).setAuthKey(guest.publicKey, { permission: write(5), status: "Active" }));
+    const next = await db.withKey(guest).withTransaction(async (txn) => (await txn.docStore("notes")).set("hi", "again"));
+    expect((await db.entry(next))?.sig.key).toEqual({ Direct: { hint: { pubkey: guest.publicKey } } });
+  });
+
+  it("a global Read grant does not let a key write: the commit is UNAUTHORIZED and nothing is stored", async () => {
+    const instance = await newInstance(8);
+    const db = await instance.createDatabase({ name: "read-only" });
+    await db.withTransaction(async (txn) => (await txn.settings()).setGlobalKey({ permission: READ, status: "Active" }));
+    const tips = await db.tips();
+    const guest = SigningKey.fromSeed(new Uint8Array(32).fill(45));
+    await expect(db.withKey(guest).withTransaction(async (txn) => (await txn.docStore("notes")).set("x", 1))).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    expect(await db.tips()).toEqual(tips);
+  });
+});

@@ -22,6 +22,8 @@ export interface AccessRequest {
   readonly permission?: Permission;
   /** Context for the approver (stored with a pending request). */
   readonly metadata?: Doc;
+  /** The key that signs the reads. Default: the requesting key, else the device key. */
+  readonly signingKey?: SigningKey;
 }
 
 /** What a bootstrap brought. */
@@ -40,7 +42,7 @@ export interface BootstrapFetch {
  */
 export async function fetchDatabase(context: ClientContext, connection: Connection, db: ID, access: AccessRequest, options: CallOptions = {}): Promise<BootstrapFetch> {
   const { instance } = context;
-  const signer = access.requestingKey ?? instance.deviceKey;
+  const signer = access.signingKey ?? access.requestingKey ?? instance.deviceKey;
   await instance.beginBootstrap(db);
   let received = 0;
   let keyApproved = false;

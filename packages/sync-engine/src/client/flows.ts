@@ -45,7 +45,7 @@ export interface BootstrapOptions extends CallOptions, AccessRequest {
 
 /** What a bootstrap brought. */
 export interface BootstrapResult extends SyncReport {
-  /** The database, opened with the requesting key if one was given. */
+  /** The database, opened with the requesting key (else the signing key) if one was given. */
   readonly db: Database;
   /** True if the server approved the requesting key. */
   readonly keyApproved: boolean;
@@ -84,7 +84,8 @@ export async function bootstrapDatabase(context: ClientContext, hooks: FlowHooks
         properties: settings.properties ?? current.properties,
       });
     }
-    const opened = await context.instance.openDatabase(db, options.requestingKey === undefined ? {} : { signingKey: options.requestingKey });
+    const key = options.requestingKey ?? options.signingKey;
+    const opened = await context.instance.openDatabase(db, key === undefined ? {} : { signingKey: key });
     return {
       peer: connection.peer,
       received: fetched.received,

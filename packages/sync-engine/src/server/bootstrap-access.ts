@@ -7,7 +7,6 @@
 import { READ, docToJson, isEideticaError, permits, type AuthSettings, type Database, type Permission, type PublicKeyText } from "@eidetica/core";
 import { wireError, type RequestContext, type SyncResponse, type SyncTreeRequest } from "@eidetica/protocol";
 import { grantRequest } from "../approval.js";
-import { AuthRequiredError } from "../errors.js";
 import { notFoundText, readNeedsKey, type ServerContext } from "./context.js";
 
 /** A bootstrap may go ahead, with what the requesting key was granted. */
@@ -27,8 +26,7 @@ export function anyReader(auth: AuthSettings, keys: ReadonlySet<PublicKeyText>):
 
 /**
  * Decides a bootstrap request: the grant to serve it with, or the response to give instead
- * (`not_found`, `BootstrapPending`).
- * @throws {AuthRequiredError} if a requesting key asks for a permission without proving itself.
+ * (`not_found`, also for a requesting key that did not sign the request, or `BootstrapPending`).
  */
 export async function decideBootstrap(
   context: ServerContext,
@@ -54,7 +52,8 @@ export async function decideBootstrap(
     return { keyApproved: true, grantedPermission: held };
   }
   if ((keyProven || !needsKey) && held !== undefined && permits(held, wanted)) return { keyApproved: true, grantedPermission: wanted };
-  if (!keyProven) throw new AuthRequiredError("a request for access must be signed by the requesting key");
+  // An unproven requesting key gets the same answer as a missing database (H6).
+  if (!keyProven) return notFound;
   const stored = await context.store.requests.add({
     database: db.id,
     requestingKey: key,

@@ -25,7 +25,7 @@ export async function handleHandshake(context: ServerContext, request: Handshake
   const now = context.clock.nowMillis();
   const challengeResponse = answerChallenge(context.instance.deviceKey, request.challenge);
   const newChallenge = context.nonces.issue(now);
-  if (transport.peerKey === claimed) {
+  if (transport.peerKey === claimed && claimed !== context.instance.id) {
     const addresses = [...request.listenAddresses, ...(transport.remoteAddress === undefined ? [] : [transport.remoteAddress])];
     await context.store.peers.register(claimed, { displayName: request.displayName, addresses });
     context.events.emit("peer:connect", { peer: claimed, address: transport.remoteAddress, role: "server" });
