@@ -73,6 +73,8 @@ export async function pull(
     const { missingEntries, theirTips } = response.incremental;
     if (missingEntries.length === 0) return { received, pages, theirTips };
     received += await receivePage(context, connection.peer, db, missingEntries, options.atomic === true);
+    // Holding every tip the server has means holding all it has: no need to ask again.
+    if ((await backend.getEntries(theirTips)).every((entry) => entry !== undefined)) return { received, pages, theirTips };
     const next = capTips(await backend.treeTips(db), tipsAfter(sent, missingEntries));
     if (next.length === sent.length && next.every((id, i) => id === sent[i])) {
       throw new SyncProtocolError("the peer sent a page that moves nothing forward");
