@@ -18,9 +18,12 @@ export interface SyncEventMap {
   };
   /** A sync with a peer failed. */
   "sync:error": { readonly peer: PublicKeyText | undefined; readonly database: ID; readonly address: Address; readonly error: EideticaError };
-  /** Entries from a peer became visible here (as client or as server). */
+  /**
+   * Entries from a peer became visible here (as client or as server). A bootstrap announces
+   * the whole database once, when it is complete.
+   */
   "entry:received": { readonly peer: PublicKeyText; readonly database: ID; readonly ids: readonly ID[] };
-  /** An entry from a peer failed verification and was not stored. */
+  /** An entry from a peer failed verification and was not stored (entries refused only with their page are not reported). */
   "entry:rejected": { readonly peer: PublicKeyText; readonly database: ID; readonly id: ID; readonly error: EideticaError };
 }
 

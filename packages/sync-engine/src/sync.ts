@@ -1,5 +1,5 @@
 /** {@link Sync}: sync on an Instance: transports, served databases, tickets, bootstrap and sync with peers. */
-import { InvalidStateError, NotFoundError, type Clock, type EideticaError, type ID, type Instance, type PublicKeyText, type Random, type SigningKey } from "@eidetica/core";
+import { InvalidStateError, MalformedError, NotFoundError, parseId, type Clock, type EideticaError, type ID, type Instance, type PublicKeyText, type Random, type SigningKey } from "@eidetica/core";
 import { PeerStore, type BootstrapRequest, type PeerRecord, type PeerStoreOptions, type SyncSettings } from "@eidetica/peer-store";
 import { formatTicket, parseTicket, type Address, type DatabaseTicket, type SyncTransport } from "@eidetica/protocol";
 import { approveRequest, manualApproval, rejectRequest, type ApprovalPolicy } from "./approval.js";
@@ -12,6 +12,7 @@ import { SyncHandle } from "./handle.js";
 import { consoleLogger, type Logger } from "./logger.js";
 import { SyncServer } from "./server/handler.js";
 import { NonceBook } from "./server/nonces.js";
+import { KeyedLock } from "./server/keyed-lock.js";
 import { PageCache } from "./server/pages.js";
 import { Penalties, type PenaltyOptions } from "./server/penalties.js";
 import { sleep, systemTimers, type Timers } from "./timers.js";
@@ -95,6 +96,7 @@ export class Sync {
       penalties: new Penalties(store, clock, (ms) => sleep(this.#timers, ms), logger, options.penalties),
       pages: new PageCache(),
       approval: options.approval ?? manualApproval,
+      approvals: new KeyedLock(),
       displayName,
       listenAddresses,
     });
@@ -175,14 +177,18 @@ export class Sync {
    * @throws {BootstrapPendingError} if access waits for an Admin's approval.
    * @throws {AllAddressesFailedError} if a ticket's addresses all failed.
    * @throws {NoAddressError} if the ticket has no address.
+   * @throws {MalformedError} if `keyName` is empty.
    */
   async bootstrap(source: string | DatabaseTicket | Address, options: BootstrapOptions & { readonly database?: ID } = {}): Promise<BootstrapResult> {
     const ticket = typeof source === "string" ? parseTicket(source) : "database" in source ? source : undefined;
     const addresses = ticket?.addresses ?? [source as Address];
-    const db = ticket?.database ?? options.database;
+    const db = ticket?.database ?? (options.database === undefined ? undefined : parseId(options.database, "database"));
     if (db === undefined) throw new InvalidStateError("bootstrapping from an address needs options.database");
     if (addresses.length === 0) throw new NoAddressError(`the ticket for ${db} has no address hints`);
-    return this.#flights.join(`bootstrap ${db}`, async () => {
+    if (options.keyName === "") throw new MalformedError("a requesting key's name must not be empty", "keyName");
+    // Bootstraps of one database join only when they ask with the same keys.
+    const keys = `${options.requestingKey?.publicKey ?? ""} ${options.signingKey?.publicKey ?? ""}`;
+    return this.#flights.join(`bootstrap ${db} ${keys}`, async () => {
       const failures: { address: Address; error: EideticaError }[] = [];
       for (const address of addresses) {
         try {
@@ -213,10 +219,16 @@ export class Sync {
     return this.store.peers.get(connection.peer) as PeerRecord;
   }
 
-  /** Syncs database `db` with the peer at `address` both ways: pulls what it lacks here, pushes what the peer lacks. */
+  /**
+   * Syncs database `db` with the peer at `address` both ways: pulls what it lacks here, pushes
+   * what the peer lacks. A database not held yet is bootstrapped.
+   * @throws {MalformedError} if `db` is not an ID (nothing is sent).
+   */
   async syncWithPeer(address: Address, db: ID, options: SyncOptions = {}): Promise<SyncReport> {
+    parseId(db, "database");
     if (!(await this.instance.listDatabases()).includes(db)) return this.bootstrap(address, { ...options, database: db });
-    return this.#flights.join(`sync ${address.transportType}:${address.address} ${db}`, () => syncDatabase(this.#client, this.#hooks, address, db, options));
+    const key = `sync ${address.transportType}:${address.address} ${db} ${options.signingKey?.publicKey ?? ""}`;
+    return this.#flights.join(key, () => syncDatabase(this.#client, this.#hooks, address, db, options));
   }
 
   /** The sync state of database `db`. */

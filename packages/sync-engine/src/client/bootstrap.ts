@@ -42,8 +42,19 @@ export interface BootstrapFetch {
  */
 export async function fetchDatabase(context: ClientContext, connection: Connection, db: ID, access: AccessRequest, options: CallOptions = {}): Promise<BootstrapFetch> {
   const { instance } = context;
-  const signer = access.signingKey ?? access.requestingKey ?? instance.deviceKey;
   await instance.beginBootstrap(db);
+  try {
+    return await fetchInto(context, connection, db, access, options);
+  } catch (error) {
+    // Nothing arrived (a refusal, a pending request): no incomplete database is left behind.
+    if (!(await instance.backend.hasEntry(db))) await instance.finishBootstrap(db);
+    throw error;
+  }
+}
+
+async function fetchInto(context: ClientContext, connection: Connection, db: ID, access: AccessRequest, options: CallOptions): Promise<BootstrapFetch> {
+  const { instance } = context;
+  const signer = access.signingKey ?? access.requestingKey ?? instance.deviceKey;
   let received = 0;
   let keyApproved = false;
   let grantedPermission: Permission | null = null;
@@ -90,5 +101,8 @@ export async function fetchDatabase(context: ClientContext, connection: Connecti
     if (!(await instance.backend.hasEntry(tip))) throw new SyncProtocolError(`the peer's tip ${tip} never arrived; the bootstrap stays incomplete`);
   }
   await instance.finishBootstrap(db);
+  // Everything became visible at once: one event names it all, parents first.
+  const ids = (await instance.backend.ancestors(db, await instance.backend.treeTips(db))).map((entry) => entry.id);
+  context.events.emit("entry:received", { peer: connection.peer, database: db, ids });
   return { received, keyApproved, grantedPermission, theirTips: rest.theirTips };
 }

@@ -14,10 +14,14 @@ import type { ClientContext } from "./context.js";
  */
 export async function receivePage(context: ClientContext, peer: PublicKeyText, db: ID, entries: readonly Entry[], atomic: boolean): Promise<number> {
   const result: IngestResult = await context.instance.ingest(db, entries, { from: peer, atomic });
-  if (result.stored.length > 0) context.events.emit("entry:received", { peer, database: db, ids: result.stored });
+  // A bootstrap's entries are announced when the database becomes visible, not page by page.
+  if (result.stored.length > 0 && !context.instance.isIncomplete(db)) context.events.emit("entry:received", { peer, database: db, ids: result.stored });
   const rejected = result.verdicts.filter((v) => v.status === "rejected");
   for (const verdict of rejected) {
-    if (verdict.error !== undefined) context.events.emit("entry:rejected", { peer, database: db, id: verdict.id, error: verdict.error });
+    // Entries refused only because their page was refused whole were not found invalid.
+    if (verdict.error !== undefined && verdict.error.code !== "BATCH_REJECTED") {
+      context.events.emit("entry:rejected", { peer, database: db, id: verdict.id, error: verdict.error });
+    }
   }
   if (rejected.length > 0) {
     const first = rejected.find((v) => v.error?.code !== "BATCH_REJECTED") ?? rejected[0];

@@ -52,25 +52,45 @@ export async function decideBootstrap(
     return { keyApproved: true, grantedPermission: held };
   }
   if ((keyProven || !needsKey) && held !== undefined && permits(held, wanted)) return { keyApproved: true, grantedPermission: wanted };
-  // An unproven requesting key gets the same answer as a missing database (H6).
+  // An unproven requesting key gets the same answer as a missing database (H6), and so does
+  // a key whose request an Admin rejected: it is not asked again.
   if (!keyProven) return notFound;
+  return context.approvals.run(`${db.id} ${key}`, () => requestAccess(context, db, request, key, wanted, transport));
+}
+
+/**
+ * Stores (or finds) the access request and lets the approval policy decide it; under the
+ * per-key lock, so two identical requests at once are one request, decided once.
+ */
+async function requestAccess(
+  context: ServerContext,
+  db: Database,
+  request: SyncTreeRequest,
+  key: PublicKeyText,
+  wanted: Permission,
+  transport: RequestContext,
+): Promise<BootstrapGrant | SyncResponse> {
+  const notFound = wireError("not_found", notFoundText(db.id));
+  // A request decided while this one waited may have granted the key already.
+  const held = (await db.auth()).permissionOf(key);
+  if (held !== undefined && permits(held, wanted)) return { keyApproved: true, grantedPermission: wanted };
+  if (context.store.requests.list({ state: "rejected", database: db.id }).some((r) => r.requestingKey === key)) return notFound;
   const stored = await context.store.requests.add({
     database: db.id,
     requestingKey: key,
-    keyName: request.requestingKeyName,
+    keyName: request.requestingKeyName ?? key,
     permission: wanted,
     peerKey: transport.peerKey ?? null,
     peerAddress: transport.remoteAddress ?? null,
     metadata: request.metadata === null ? null : (JSON.parse(docToJson(request.metadata)) as unknown),
   });
   const decision = await context.approval.decide(stored);
+  const approver = context.approval.approverKey ?? context.instance.deviceKey;
   if (decision === "reject") {
-    const approver = context.approval.approverKey ?? context.instance.deviceKey;
     await context.store.requests.decide(stored.id, "rejected", approver.publicKey);
     return notFound;
   }
   if (decision === "approve") {
-    const approver = context.approval.approverKey ?? context.instance.deviceKey;
     try {
       await grantRequest(context.instance, stored, approver);
       await context.store.requests.decide(stored.id, "approved", approver.publicKey);

@@ -6,6 +6,7 @@ import type { ApprovalPolicy } from "../approval.js";
 import type { SyncEvents } from "../events.js";
 import type { Logger } from "../logger.js";
 import type { NonceBook } from "./nonces.js";
+import type { KeyedLock } from "./keyed-lock.js";
 import type { PageCache } from "./pages.js";
 import type { Penalties } from "./penalties.js";
 
@@ -21,6 +22,8 @@ export interface ServerContext {
   readonly penalties: Penalties;
   readonly pages: PageCache;
   readonly approval: ApprovalPolicy;
+  /** Access requests are decided one at a time per database and key. */
+  readonly approvals: KeyedLock;
   /** The name this node gives in handshakes. */
   readonly displayName: string;
   /** Where this node's servers listen now. */

@@ -55,8 +55,14 @@ export class SyncServer implements SyncHandler {
   /** Counts an undecodable request against its sender (and slows it down). */
   async invalidRequest(error: unknown, transport: RequestContext): Promise<void> {
     this.#stats.undecodable++;
+    const subject = subjectOf(transport);
+    // A banned sender is not slowed down or counted again: its ban runs its course.
+    if (this.#context.penalties.banned(subject) !== undefined) {
+      this.#stats.refusedBanned++;
+      return;
+    }
     try {
-      await this.#context.penalties.invalid(subjectOf(transport), `undecodable request: ${isEideticaError(error) ? error.code : "unknown"}`);
+      await this.#context.penalties.invalid(subject, `undecodable request: ${isEideticaError(error) ? error.code : "unknown"}`);
     } catch (failure) {
       this.#context.logger.error("could not record an invalid request", { error: failure });
     }

@@ -71,23 +71,23 @@ export class NonceBook {
     const spentKey = `${key} ${hex}`;
     if (this.#spent.has(spentKey)) return "replay";
     if (this.#spent.size >= MAX_SPENT_NONCES) return "full";
-    if (this.#challenges.delete(hex)) {
-      this.#spent.set(spentKey, now + this.#windowMs);
-      return "ok";
-    }
-    if (timestampMs < this.startedAt + this.#windowMs) return "too_early";
-    // A client nonce can be replayed only while its timestamp is fresh: keep it that long.
+    const issued = this.#challenges.delete(hex);
+    if (!issued && timestampMs < this.startedAt + this.#windowMs) return "too_early";
+    // A request can be replayed while its timestamp is fresh (up to `timestampMs + window`,
+    // inclusive): its nonce is remembered at least that long.
     this.#spent.set(spentKey, Math.max(now, timestampMs) + this.#windowMs);
     return "ok";
   }
 
+  // A challenge is outstanding for less than one window; a used nonce is kept while
+  // `expires >= now`, since a request exactly one window old is still fresh.
   #prune(now: number): void {
     for (const [hex, expires] of this.#challenges) {
       if (expires > now) break;
       this.#challenges.delete(hex);
     }
     for (const [key, expires] of this.#spent) {
-      if (expires > now) break;
+      if (expires >= now) break;
       this.#spent.delete(key);
     }
   }

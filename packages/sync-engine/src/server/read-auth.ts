@@ -28,14 +28,15 @@ export async function provenSigner(context: ServerContext, request: SyncTreeRequ
     );
   }
   if (problem === "bad_signature") {
-    await context.penalties.invalid(subjectOf(transport, auth.key), "bad request signature");
+    // Counted against the sender, not the key the signature names: a forgery proves nothing.
+    await context.penalties.invalid(subjectOf(transport), "bad request signature");
     throw new AuthFailedError("the request signature does not verify for this server, database and tips");
   }
   switch (context.nonces.consume(auth.key, auth.nonce, auth.timestampMs, now)) {
     case "ok":
       return auth.key;
     case "replay":
-      await context.penalties.invalid(subjectOf(transport, auth.key), "replayed request");
+      await context.penalties.invalid(subjectOf(transport), "replayed request");
       throw new ReplayError("this signed request was already used");
     case "too_early":
       throw new RemoteError(

@@ -4,7 +4,7 @@
  * only for databases this node serves; every entry goes through verify-before-visible ingest
  * (DESIGN 4.2). Nothing is stored for a push that names a database not served here.
  */
-import type { Entry, ID } from "@eidetica/core";
+import { LIMITS, LimitExceededError, type Entry, type ID } from "@eidetica/core";
 import { wireError, type RequestContext, type SyncResponse } from "@eidetica/protocol";
 import { AuthRequiredError, EntriesRejectedError } from "../errors.js";
 import { notFoundText, serves, type ServerContext } from "./context.js";
@@ -18,6 +18,10 @@ export async function handleSendEntries(context: ServerContext, entries: readonl
     throw new AuthRequiredError(
       peer === undefined ? "a push needs a transport that authenticates the sender" : "a push needs a handshake first",
     );
+  }
+  if (entries.length > LIMITS.entriesPerMessage) {
+    await context.penalties.invalid(subjectOf(transport), "push above the entries-per-message limit");
+    throw new LimitExceededError("entriesPerMessage", LIMITS.entriesPerMessage, entries.length);
   }
   const byDatabase = new Map<ID, Entry[]>();
   for (const entry of entries) {
