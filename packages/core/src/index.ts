@@ -86,12 +86,11 @@ export { EntryBuilder } from "./entry/builder.js";
 export { encodeEntryCbor } from "./entry/canonical.js";
 export { decodeEntryCbor } from "./entry/cbor-decode.js";
 export { checkEntryStructure } from "./entry/structure.js";
-export { decodeWireEntry, encodeWireEntry, entryToWire, parseWireEntry, type WireEntry } from "./entry/wire.js";
+export { decodeWireEntry, encodeWireEntry, entryToWire, parseWireEntry, wireEntryLength, type WireEntry } from "./entry/wire.js";
 export { decodeEntryMetadata, encodeEntryMetadata, type EntryMetadata } from "./entry/metadata.js";
 export { assertEntrySignature, signEntry, verifyEntrySignature, type SignEntryOptions } from "./entry/signing.js";
 
 export { defaultEd25519, nobleEd25519, nodeEd25519, type Ed25519Provider, type VerifyItem } from "./crypto/ed25519.js";
-export { parallelEd25519, type ParallelEd25519, type ParallelEd25519Options } from "./crypto/parallel.js";
 export { SigningKey, formatPublicKey, isPublicKeyText, parsePublicKey, verifySignature } from "./crypto/keys.js";
 
 export {

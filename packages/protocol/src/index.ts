@@ -45,7 +45,6 @@ export {
 export { formatTicket, parseTicket, type DatabaseTicket } from "./ticket.js";
 export { WIRE_ERROR_CODES, parseWireError, wireError, type WireErrorCode } from "./wire-error.js";
 export { entryWireBytes, fitEntries, responseWireBytes } from "./paging.js";
-export { ENTRY_TEXT_CACHE } from "./entry-text.js";
 export {
   HANDLER_BRAND,
   TRANSPORT_BRAND,

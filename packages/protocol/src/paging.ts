@@ -3,16 +3,15 @@
  * limit; the server sends entries parents first up to the limit and the client asks again with
  * its new tips. Every transport and the handler share this accounting.
  */
-import { LIMITS, type Entry } from "@eidetica/core";
+import { LIMITS, wireEntryLength, type Entry } from "@eidetica/core";
 import { encodeResponse } from "./codec-response.js";
-import { entryText } from "./entry-text.js";
 import type { SyncResponse } from "./messages.js";
 
 const encoder = new TextEncoder();
 
-/** UTF-8 length of the entry's wire JSON. */
+/** UTF-8 length of the entry's wire JSON (computed, not written). */
 export function entryWireBytes(entry: Entry): number {
-  return entryText(entry).bytes;
+  return wireEntryLength(entry);
 }
 
 /** UTF-8 length of a whole encoded response. */

@@ -4,7 +4,7 @@
  */
 import { EntryBuilder, LIMITS, SigningKey, entryToWire, signEntry, utf8, type Entry } from "@eidetica/core";
 import { describe, expect, it } from "vitest";
-import { ENTRY_TEXT_CACHE, encodeRequest, encodeResponse, entryWireBytes, fitEntries, responseWireBytes } from "../src/index.js";
+import { encodeRequest, encodeResponse, entryWireBytes, fitEntries, responseWireBytes } from "../src/index.js";
 import { ROOT } from "./support/fixtures.js";
 
 const key = SigningKey.fromSeed(new Uint8Array(32).fill(3));
@@ -23,9 +23,8 @@ describe("entry sizes", () => {
     }
   });
 
-  it("a response spliced from cached texts is byte-equal to encoding each entry afresh", () => {
+  it("a response written entry by entry is byte-equal to JSON.stringify of the whole", () => {
     const entries = Array.from({ length: 50 }, (_, i) => child(`s${i % 3}`, "x".repeat(i)));
-    for (const entry of entries) entryWireBytes(entry); // cache them
     const expected = JSON.stringify({ Incremental: { tree_id: ROOT.id, their_tips: [ROOT.id], missing_entries: entries.map(entryToWire) } });
     const response = { kind: "Incremental", incremental: { treeId: ROOT.id, theirTips: [ROOT.id], missingEntries: entries } } as const;
     expect(encodeResponse(response)).toBe(expected);
@@ -33,12 +32,6 @@ describe("entry sizes", () => {
     expect(encodeRequest({ kind: "SendEntries", entries })).toBe(JSON.stringify({ SendEntries: entries.map(entryToWire) }));
   });
 
-  it("stay right when more entries are sized than the cache holds", () => {
-    const many = Array.from({ length: ENTRY_TEXT_CACHE + 10 }, (_, i) => child("n", `${i}`));
-    const sizes = many.map(entryWireBytes);
-    expect(entryWireBytes(many[0] as Entry)).toBe(sizes[0]);
-    expect(encodeRequest({ kind: "SendEntries", entries: many.slice(0, 3) })).toBe(JSON.stringify({ SendEntries: many.slice(0, 3).map(entryToWire) }));
-  });
 });
 
 describe("fitEntries", () => {

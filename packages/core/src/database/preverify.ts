@@ -1,9 +1,9 @@
 /**
  * Signatures of a batch checked ahead of ingest, all at once, when the provider can verify
- * many at a time (on several threads: {@link parallelEd25519}). Ingest still decides every
- * entry in order with the full rules; the only change is that the one signature check it
- * would do for an entry's named key is answered from this batch's results when the key,
- * message and signature are exactly those checked ahead.
+ * many at a time (the node provider uses Node's thread pool, so every core works on it).
+ * Ingest still decides every entry in order with the full rules; the only change is that the
+ * one signature check it would do for an entry's named key is answered from this batch's
+ * results when the key, message and signature are exactly those checked ahead.
  */
 import { bytesEqual } from "../util/bytes.js";
 import { fromBase64 } from "../util/base64.js";

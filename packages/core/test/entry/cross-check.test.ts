@@ -8,10 +8,12 @@ import * as fc from "fast-check";
 import { CID } from "multiformats/cid";
 import { create as createDigest } from "multiformats/hashes/digest";
 import { describe, expect, it } from "vitest";
-import { compareIds, compareUtf8, encodeWireEntry, entryToWire, parseWireEntry, toHex, verifyEntrySignature } from "../../src/index.js";
+import { EntryBuilder, compareIds, compareUtf8, encodeWireEntry, entryToWire, idFromDagCbor, utf8, wireEntryLength, parseWireEntry, toHex, verifyEntrySignature } from "../../src/index.js";
 import { arbEntry } from "../support/arbitraries.js";
 import { fcParams } from "@eidetica/test-kit";
 import { toIpld } from "./vectors.test.js";
+
+const ROOT_ID = idFromDagCbor(utf8("cross-check root"));
 
 describe("random entries", () => {
   it("encode exactly as @ipld/dag-cbor and hash to the independently computed CID", () => {
@@ -37,13 +39,25 @@ describe("random entries", () => {
     );
   });
 
-  it("are written to wire JSON text exactly as JSON.stringify of their wire value", () => {
+  it("are written to wire JSON text exactly as JSON.stringify of their wire value, whose UTF-8 length wireEntryLength gives", () => {
     fc.assert(
       fc.property(arbEntry, (entry) => {
-        expect(encodeWireEntry(entry)).toBe(JSON.stringify(entryToWire(entry)));
+        const text = encodeWireEntry(entry);
+        expect(text).toBe(JSON.stringify(entryToWire(entry)));
+        expect(wireEntryLength(entry)).toBe(new TextEncoder().encode(text).length);
       }),
       fcParams(1000),
     );
+  });
+
+  it("wireEntryLength counts JSON escapes and every UTF-8 width: quotes, backslashes, controls, lone surrogates", () => {
+    const names = ['a"b', "back\\slash", "line\nfeed\ttab", "\u0001\u001f", "lone \ud800 high", "lone \udc00 low", "pair 😀", "é and 日本"];
+    for (const name of names) {
+      const entry = new EntryBuilder(ROOT_ID).parents([ROOT_ID]).height(1).storeData(name, utf8("x")).storeParents(name, []).build();
+      const text = encodeWireEntry(entry);
+      expect(text).toBe(JSON.stringify(entryToWire(entry)));
+      expect(wireEntryLength(entry), JSON.stringify(name)).toBe(new TextEncoder().encode(text).length);
+    }
   });
 
   it("are canonical: parents sorted by binary ID, stores by UTF-8 name", () => {

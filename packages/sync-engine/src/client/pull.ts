@@ -42,46 +42,65 @@ export async function pull(
   options: CallOptions & { readonly atomic?: boolean; readonly firstTips?: readonly ID[] } = {},
 ): Promise<PullResult> {
   const { backend } = context.instance;
-  let current = connection;
-  let received = 0;
+  const ask = async (tips: readonly ID[], first: boolean) => {
+    const current = first ? connection : await connect(context, connection.address, { ...options, expectedPeer: connection.peer, register: false });
+    return requestPage(context, current, db, signer, tips, options);
+  };
   const cursor = context.store.cursors.get(connection.peer, db)?.tips ?? [];
   const heldCursor = (await backend.getEntries(cursor)).flatMap((entry) => (entry === undefined ? [] : [entry.id]));
   let sent = capTips(await backend.treeTips(db), [...(options.firstTips ?? []), ...heldCursor]);
+  let answer = ask(sent, true);
+  let received = 0;
   for (let pages = 1; pages <= MAX_PAGES; pages++) {
-    if (pages > 1) current = await connect(context, connection.address, { ...options, expectedPeer: connection.peer, register: false });
-    const response = await send(
-      context,
-      connection.address,
-      {
-        kind: "SyncTree",
-        syncTree: {
-          treeId: db,
-          ourTips: sent,
-          peerPubkey: context.instance.id,
-          requestingKey: null,
-          requestingKeyName: null,
-          requestedPermission: null,
-          metadata: null,
-          auth: signRequest(context, signer, connection.peer, db, sent, current.challenge),
-        },
-      },
-      options,
-    );
-    if (response.kind !== "Incremental" || response.incremental.treeId !== db) {
-      throw new SyncProtocolError(`the peer answered an incremental request for ${db} with ${response.kind}`);
-    }
-    const { missingEntries, theirTips } = response.incremental;
+    const { missingEntries, theirTips } = await answer;
     if (missingEntries.length === 0) return { received, pages, theirTips };
-    received += await receivePage(context, connection.peer, db, missingEntries, options.atomic === true);
-    // Holding every tip the server has means holding all it has: no need to ask again.
-    if ((await backend.getEntries(theirTips)).every((entry) => entry !== undefined)) return { received, pages, theirTips };
-    const next = capTips(await backend.treeTips(db), tipsAfter(sent, missingEntries));
-    if (next.length === sent.length && next.every((id, i) => id === sent[i])) {
+    // While this page is verified (on the thread pool) the next one is already asked for,
+    // with the tips the page gives us, unless the page brings every tip the server has.
+    const arriving = new Set(missingEntries.map((entry) => entry.id));
+    const held = await backend.getEntries(theirTips.filter((tip) => !arriving.has(tip)));
+    const more = held.some((entry) => entry === undefined);
+    const next = capTips([], tipsAfter(sent, missingEntries));
+    if (more && next.length === sent.length && next.every((id, i) => id === sent[i])) {
       throw new SyncProtocolError("the peer sent a page that moves nothing forward");
     }
+    if (more) answer = ask(next, false);
+    try {
+      received += await receivePage(context, connection.peer, db, missingEntries, options.atomic === true);
+    } catch (error) {
+      if (more) answer.catch(() => undefined); // the page asked for ahead is not needed now
+      throw error;
+    }
+    // Holding every tip the server has means holding all it has: no need to ask again.
+    if (!more) return { received, pages, theirTips };
     sent = next;
   }
   throw new SyncProtocolError(`the peer still had entries to send after ${MAX_PAGES} pages`);
+}
+
+/** Asks the server for the page after `tips`, signed over the connection's challenge. */
+async function requestPage(context: ClientContext, connection: Connection, db: ID, signer: SigningKey, tips: readonly ID[], options: CallOptions) {
+  const response = await send(
+    context,
+    connection.address,
+    {
+      kind: "SyncTree",
+      syncTree: {
+        treeId: db,
+        ourTips: tips,
+        peerPubkey: context.instance.id,
+        requestingKey: null,
+        requestingKeyName: null,
+        requestedPermission: null,
+        metadata: null,
+        auth: signRequest(context, signer, connection.peer, db, tips, connection.challenge),
+      },
+    },
+    options,
+  );
+  if (response.kind !== "Incremental" || response.incremental.treeId !== db) {
+    throw new SyncProtocolError(`the peer answered an incremental request for ${db} with ${response.kind}`);
+  }
+  return response.incremental;
 }
 
 /** Our tips, then `known` (held entries the server knows), at most {@link LIMITS.tipsPerRequest}, as a Snapshot. */
