@@ -2,25 +2,19 @@
  * {@link Instance}: one device's view of a backend: its device key (the sync identity), its
  * databases, the global write callbacks, and the ingest path sync calls.
  */
-import { authKeyToDoc } from "../auth/settings.js";
-import { admin } from "../auth/permission.js";
 import type { Backend } from "../backend/backend.js";
 import { MemoryBackend } from "../backend/memory.js";
-import { Doc } from "../crdt/doc.js";
-import { docToJsonBytes } from "../crdt/json.js";
 import { defaultEd25519, type Ed25519Provider } from "../crypto/ed25519.js";
 import { SigningKey } from "../crypto/keys.js";
-import { EntryBuilder } from "../entry/builder.js";
 import type { Entry } from "../entry/entry.js";
-import { encodeEntryMetadata } from "../entry/metadata.js";
-import { signEntry } from "../entry/signing.js";
-import { ROOT_STORE, SETTINGS_STORE, type PublicKeyText } from "../entry/types.js";
+import type { Doc } from "../crdt/doc.js";
+import type { PublicKeyText } from "../entry/types.js";
 import { InvalidStateError, LimitExceededError, MalformedError, NotFoundError } from "../errors/errors.js";
+import { rootEntry } from "./root-entry.js";
 import type { ID } from "../id/id.js";
 import { LIMITS } from "../limits.js";
-import { utf8 } from "../util/bytes.js";
 import { systemClock, type Clock } from "../util/clock.js";
-import { randomU64, systemRandom, type Random } from "../util/random.js";
+import { systemRandom, type Random } from "../util/random.js";
 import { Database } from "./database.js";
 import { ingestBatch, type IngestResult } from "./ingest.js";
 import { InstanceMetadata, type MetadataValue } from "./instance-metadata.js";
@@ -215,18 +209,7 @@ export class Instance {
    */
   async createDatabase(options: CreateDatabaseOptions = {}): Promise<Database> {
     const key = options.signingKey ?? this.deviceKey;
-    let settings = options.settings ?? new Doc();
-    if (settings.get("auth") !== undefined) {
-      throw new MalformedError("initial settings must not contain auth; it is written for the signing key", "_settings.auth");
-    }
-    if (options.name !== undefined) settings = settings.set("name", options.name);
-    settings = settings.set(`auth.keys.${key.publicKey}`, authKeyToDoc({ permission: admin(0), status: "Active" }));
-    const unsigned = EntryBuilder.root()
-      .storeData(ROOT_STORE, utf8('""'))
-      .storeData(SETTINGS_STORE, docToJsonBytes(settings))
-      .metadata(encodeEntryMetadata({ settingsTips: [], entropy: randomU64(this.random) }))
-      .build();
-    const root = signEntry(unsigned, key);
+    const root = rootEntry(key, this.random, options);
     const tree = this.tree(root.id);
     await tree.lock.run(async () => {
       await verifyEntry(root, { tree: root.id, source: this.backend, states: tree.states, provider: this.ed25519 });

@@ -25,6 +25,10 @@ export interface ServerStats {
   readonly undecodable: number;
   /** Failures that were not `EideticaError`s: bugs, logged with their stack. */
   readonly internalErrors: number;
+  /** Invalid requests counted against their senders (reliability R6). */
+  readonly invalidRequests: number;
+  /** Bans imposed for invalid requests. */
+  readonly bansImposed: number;
 }
 
 /**
@@ -42,7 +46,8 @@ export class SyncServer implements SyncHandler {
 
   /** Counters of what this handler answered. */
   stats(): ServerStats {
-    return { ...this.#stats };
+    const { invalidRequests, bansImposed } = this.#context.penalties;
+    return { ...this.#stats, invalidRequests, bansImposed };
   }
 
   /** Answers one request; never throws. */
