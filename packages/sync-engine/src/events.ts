@@ -1,6 +1,7 @@
 /** {@link SyncEvents}: the typed events a `Sync` emits. */
 import type { EideticaError, ID, PublicKeyText } from "@eidetica/core";
 import type { Address } from "@eidetica/protocol";
+import type { SyncReport } from "./client/flows.js";
 import type { Logger } from "./logger.js";
 
 /** Every event and what it carries. */
@@ -8,14 +9,7 @@ export interface SyncEventMap {
   /** A handshake proved the peer's key (as client: the server's; as server: a transport-proven client's). */
   "peer:connect": { readonly peer: PublicKeyText; readonly address: Address | undefined; readonly role: "client" | "server" };
   /** A sync with a peer finished: what came in and what went out. */
-  "sync:complete": {
-    readonly peer: PublicKeyText;
-    readonly database: ID;
-    readonly address: Address;
-    readonly received: number;
-    readonly sent: number;
-    readonly bootstrap: boolean;
-  };
+  "sync:complete": SyncReport;
   /** A sync with a peer failed. */
   "sync:error": { readonly peer: PublicKeyText | undefined; readonly database: ID; readonly address: Address; readonly error: EideticaError };
   /**

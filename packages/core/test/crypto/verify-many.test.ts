@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { Instance, SigningKey, defaultEd25519, manualClock, nodeEd25519, parsePublicKey, seededRandom, type Ed25519Provider, type VerifyItem } from "../../src/index.js";
-import { withSignatureBitFlipped } from "../database/support/forge.js";
+import { withSignatureBitFlipped } from "../../src/testing/index.js";
 
 function items(n: number): VerifyItem[] {
   const random = seededRandom(5);

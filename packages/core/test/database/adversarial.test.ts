@@ -33,7 +33,7 @@ import {
   type IngestResult,
 } from "../../src/index.js";
 import { expectCode } from "@eidetica/test-kit";
-import { docWith, forgeEntry, withDataBitFlipped, withSignatureBitFlipped, withStoreData, wireOf } from "./support/forge.js";
+import { docWith, forgeEntry, withDataBitFlipped, withSignatureBitFlipped, withStoreData, wireOf } from "../../src/testing/index.js";
 import { commitGrant, commitNote, commitRevoke, expectAllStored, makeServer, receiverWith, type Server } from "./support/fixture.js";
 import {
   countingEd25519,

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { Transaction, pinOf, seededRandom, write, type Entry, type ID, type IngestStatus } from "../../src/index.js";
-import { closureOf, docWith, forgeEntry, withSignatureBitFlipped } from "./support/forge.js";
+import { closureOf, docWith, forgeEntry, withSignatureBitFlipped } from "../../src/testing/index.js";
 import { commitGrant, expectAllStored, makeServer, receiverWith, type Server } from "./support/fixture.js";
 import { expectNotHeld, expectRejected, keyFromSeed, makeNode, shuffle, storeDigest, verdictOf } from "./support/harness.js";
 

@@ -7,7 +7,7 @@
 import type { Doc, ID, Permission, SigningKey } from "@eidetica/core";
 import { BootstrapPendingError, SyncProtocolError } from "../errors.js";
 import { connect, type Connection } from "./connect.js";
-import { send, signRequest, type CallOptions, type ClientContext } from "./context.js";
+import { send, syncTreeRequest, type CallOptions, type ClientContext } from "./context.js";
 import { pull } from "./pull.js";
 import { receivePage } from "./receive.js";
 import { tipsAfter } from "../server/pages.js";
@@ -62,24 +62,13 @@ async function fetchInto(context: ClientContext, connection: Connection, db: ID,
   let firstTips: ID[] = [];
   if ((await instance.backend.treeTips(db)).length === 0) {
     const key = access.requestingKey;
-    const response = await send(
-      context,
-      connection.address,
-      {
-        kind: "SyncTree",
-        syncTree: {
-          treeId: db,
-          ourTips: [],
-          peerPubkey: instance.id,
-          requestingKey: key?.publicKey ?? null,
-          requestingKeyName: key === undefined ? null : (access.keyName ?? key.publicKey),
-          requestedPermission: key === undefined ? null : (access.permission ?? null),
-          metadata: access.metadata ?? null,
-          auth: signRequest(context, signer, connection.peer, db, [], connection.challenge),
-        },
-      },
-      options,
-    );
+    const request = syncTreeRequest(context, connection, db, [], signer, {
+      requestingKey: key?.publicKey ?? null,
+      requestingKeyName: key === undefined ? null : (access.keyName ?? key.publicKey),
+      requestedPermission: key === undefined ? null : (access.permission ?? null),
+      metadata: access.metadata ?? null,
+    });
+    const response = await send(context, connection.address, request, options);
     if (response.kind === "BootstrapPending") throw new BootstrapPendingError(response.requestId, `access to ${db} is pending approval (request ${response.requestId})`);
     if (response.kind !== "Bootstrap") throw new SyncProtocolError(`the peer answered a bootstrap request with ${response.kind}`);
     const { rootEntry, allEntries } = response.bootstrap;

@@ -1,5 +1,5 @@
 /** What the client flows share, and the one way they send a request. */
-import type { Clock, EideticaError, ID, Instance, PublicKeyText, Random, SigningKey } from "@eidetica/core";
+import type { Clock, Doc, EideticaError, ID, Instance, Permission, PublicKeyText, Random, SigningKey } from "@eidetica/core";
 import type { PeerStore } from "@eidetica/peer-store";
 import { requestSigningBytes, type Address, type SyncRequest, type SyncRequestAuth, type SyncResponse } from "@eidetica/protocol";
 import { errorFromResponse } from "../errors.js";
@@ -47,4 +47,27 @@ export async function send(context: ClientContext, address: Address, request: Sy
 export function signRequest(context: ClientContext, key: SigningKey, server: PublicKeyText, db: ID, tips: readonly ID[], challenge: Uint8Array): SyncRequestAuth {
   const now = context.clock.nowMillis();
   return { key: key.publicKey, timestampMs: now, nonce: challenge, signature: key.sign(requestSigningBytes(server, db, tips, now, challenge)) };
+}
+
+/** What a SyncTree request asks for besides entries: access for a key (a bootstrap). */
+export interface AccessFields {
+  readonly requestingKey: PublicKeyText | null;
+  readonly requestingKeyName: string | null;
+  readonly requestedPermission: Permission | null;
+  readonly metadata: Doc | null;
+}
+
+const NO_ACCESS: AccessFields = { requestingKey: null, requestingKeyName: null, requestedPermission: null, metadata: null };
+
+/** A SyncTree request for `db` from this node, signed by `signer` over `connection`'s challenge. */
+export function syncTreeRequest(
+  context: ClientContext,
+  connection: { readonly peer: PublicKeyText; readonly challenge: Uint8Array },
+  db: ID,
+  tips: readonly ID[],
+  signer: SigningKey,
+  access: AccessFields = NO_ACCESS,
+): SyncRequest {
+  const auth = signRequest(context, signer, connection.peer, db, tips, connection.challenge);
+  return { kind: "SyncTree", syncTree: { treeId: db, ourTips: tips, peerPubkey: context.instance.id, ...access, auth } };
 }

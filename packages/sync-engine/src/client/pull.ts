@@ -7,7 +7,7 @@ import { LIMITS, sortedUniqueIds, type ID, type SigningKey } from "@eidetica/cor
 import { tipsAfter } from "../server/pages.js";
 import { SyncProtocolError } from "../errors.js";
 import { connect, type Connection } from "./connect.js";
-import { send, signRequest, type CallOptions, type ClientContext } from "./context.js";
+import { send, syncTreeRequest, type CallOptions, type ClientContext } from "./context.js";
 import { receivePage } from "./receive.js";
 
 /** Most pages one pull asks for: far above any real database (10,000 entries a page). */
@@ -79,24 +79,7 @@ export async function pull(
 
 /** Asks the server for the page after `tips`, signed over the connection's challenge. */
 async function requestPage(context: ClientContext, connection: Connection, db: ID, signer: SigningKey, tips: readonly ID[], options: CallOptions) {
-  const response = await send(
-    context,
-    connection.address,
-    {
-      kind: "SyncTree",
-      syncTree: {
-        treeId: db,
-        ourTips: tips,
-        peerPubkey: context.instance.id,
-        requestingKey: null,
-        requestingKeyName: null,
-        requestedPermission: null,
-        metadata: null,
-        auth: signRequest(context, signer, connection.peer, db, tips, connection.challenge),
-      },
-    },
-    options,
-  );
+  const response = await send(context, connection.address, syncTreeRequest(context, connection, db, tips, signer), options);
   if (response.kind !== "Incremental" || response.incremental.treeId !== db) {
     throw new SyncProtocolError(`the peer answered an incremental request for ${db} with ${response.kind}`);
   }

@@ -1,7 +1,9 @@
 /**
- * Hand-built entries for adversarial tests. {@link forgeEntry} builds an entry exactly as a
- * normal commit would (settings pin, heights, store parents computed from a pool of known
- * entries) unless told otherwise, so that each test changes one thing only.
+ * Hand-built entries for adversarial tests (reliability 2.2, E1-E13), for this project's
+ * suites and for anyone testing a transport, handler or backend against bad input.
+ * {@link forgeEntry} builds an entry exactly as a normal commit would (settings pin, heights,
+ * store parents computed from a pool of known entries) unless told otherwise, so that each
+ * test changes one thing only; the `with…` helpers alter one thing of a genuine entry.
  */
 import {
   Doc,
@@ -19,7 +21,7 @@ import {
   type SigKey,
   type SigningKey,
   type SubTreeNode,
-} from "../../../src/index.js";
+} from "../index.js";
 
 /** What {@link forgeEntry} builds. */
 export interface ForgeSpec {
