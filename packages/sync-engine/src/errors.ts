@@ -85,6 +85,16 @@ export class NoTransportError extends EideticaError {
   }
 }
 
+/** A wait ran out of time (on the injected timers). */
+export class WaitTimeoutError extends EideticaError {
+  readonly code = "TIMEOUT";
+}
+
+/** A wait was aborted through its `AbortSignal`. */
+export class AbortedError extends EideticaError {
+  readonly code = "ABORTED";
+}
+
 /** A ticket (or peer) names no address to reach it at. */
 export class NoAddressError extends EideticaError {
   readonly code = "NO_ADDRESS";

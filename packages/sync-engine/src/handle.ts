@@ -1,5 +1,6 @@
 /** {@link SyncHandle}: the sync state of one database, and a wait for its first sync. */
-import { InvalidStateError, type EideticaError, type ID, type PublicKeyText } from "@eidetica/core";
+import type { EideticaError, ID, PublicKeyText } from "@eidetica/core";
+import { AbortedError, WaitTimeoutError } from "./errors.js";
 import type { PeerStore } from "@eidetica/peer-store";
 import type { SyncEvents } from "./events.js";
 import type { Timers } from "./timers.js";
@@ -69,7 +70,8 @@ export class SyncHandle {
   /**
    * Resolves when the database has synced once: at once if it already has, else on the next
    * `sync:complete` event for it (an event, not polling). Failed syncs do not end the wait.
-   * @throws {InvalidStateError} if `timeoutMs` passes (on the injected timers) or `signal` aborts first.
+   * @throws {WaitTimeoutError} if `timeoutMs` passes first (on the injected timers).
+   * @throws {AbortedError} if `signal` aborts first.
    */
   async waitForInitialSync(options: { readonly timeoutMs?: number; readonly signal?: AbortSignal } = {}): Promise<void> {
     if ((await this.status()).lastSync !== null) return;
@@ -85,11 +87,11 @@ export class SyncHandle {
       const off = this.#source.events.on("sync:complete", (event) => {
         if (event.database === this.database) finish();
       });
-      const onAbort = () => finish(new InvalidStateError(`waiting for the first sync of ${this.database} was aborted`));
+      const onAbort = () => finish(new AbortedError(`waiting for the first sync of ${this.database} was aborted`));
       if (options.signal?.aborted === true) return onAbort();
       options.signal?.addEventListener("abort", onAbort, { once: true });
       if (options.timeoutMs !== undefined) {
-        timer = this.#source.timers.set(() => finish(new InvalidStateError(`${this.database} did not sync within ${options.timeoutMs} ms`)), options.timeoutMs);
+        timer = this.#source.timers.set(() => finish(new WaitTimeoutError(`${this.database} did not sync within ${options.timeoutMs} ms`)), options.timeoutMs);
       }
     });
   }

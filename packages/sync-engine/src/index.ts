@@ -40,6 +40,7 @@ export { MAX_PAGES } from "./client/pull.js";
 export { MAX_OUTSTANDING_CHALLENGES, MAX_SPENT_NONCES } from "./server/nonces.js";
 export { MAX_COUNTED_SENDERS, type PenaltyOptions } from "./server/penalties.js";
 export {
+  AbortedError,
   AllAddressesFailedError,
   AuthFailedError,
   AuthRequiredError,
@@ -53,6 +54,7 @@ export {
   RemoteError,
   ReplayError,
   SyncProtocolError,
+  WaitTimeoutError,
   errorFromResponse,
   responseFromError,
 } from "./errors.js";

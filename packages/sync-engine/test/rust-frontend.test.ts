@@ -172,7 +172,7 @@ describe("declarative_api_tests.rs", () => {
     const { server, db } = await rustServer(w, { global: READ });
     const client = await w.node("client");
     const timedOut = client.sync.handle(db.id).waitForInitialSync({ timeoutMs: 5_000 });
-    await expect(timedOut).rejects.toMatchObject({ code: "INVALID_STATE" });
+    await expect(timedOut).rejects.toMatchObject({ code: "TIMEOUT" });
     expect(client.timers.delays).toContain(5_000);
     const completes: ID[] = [];
     client.sync.events.on("sync:complete", (event) => completes.push(event.database));

@@ -2,7 +2,7 @@ import { READ, write } from "@eidetica/core";
 import { describe, expect, it } from "vitest";
 import { keyFromSeed, world } from "./support/world.js";
 
-describe("smoke", () => {
+describe("end to end over the mock: bootstrap, both-ways sync, approval", () => {
   it("bootstraps a database, then syncs both ways", async () => {
     const w = world(1);
     const server = await w.node("server");
