@@ -74,15 +74,9 @@ export async function bootstrapDatabase(context: ClientContext, hooks: FlowHooks
   return tracked(context, hooks, address, db, true, async () => {
     const connection = await connect(context, address, options);
     const fetched = await fetchDatabase(context, connection, db, options, options);
-    const settings = options.settings ?? {};
-    if (context.store.databases.list().every((d) => d.database !== db) || options.settings !== undefined) {
-      const current = context.store.databases.get(db);
-      await context.store.databases.set(db, {
-        syncEnabled: settings.syncEnabled ?? true,
-        syncOnCommit: settings.syncOnCommit ?? true,
-        intervalSeconds: settings.intervalSeconds === undefined ? current.intervalSeconds : settings.intervalSeconds,
-        properties: settings.properties ?? current.properties,
-      });
+    const { databases } = context.store;
+    if (!databases.has(db) || options.settings !== undefined) {
+      await databases.set(db, { ...databases.get(db), syncEnabled: true, syncOnCommit: true, ...options.settings });
     }
     const key = options.requestingKey ?? options.signingKey;
     const opened = await context.instance.openDatabase(db, key === undefined ? {} : { signingKey: key });
