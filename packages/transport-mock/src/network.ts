@@ -32,6 +32,12 @@ function nodeName(ref: SimNodeRef): string {
 export class SimNetwork {
   /** The network's clock: virtual (moved by the network) or the one passed in realtime mode. */
   readonly clock: Clock;
+  /**
+   * Timers on the network's own time: hand them to the code under test (a sync engine's
+   * retries and anti-entropy) so that in virtual time its waits run in order with the
+   * messages, and a seeded run replays exactly. `set` returns a handle for `clear`.
+   */
+  readonly timers: { set(callback: () => void, ms: number): unknown; clear(handle: unknown): void };
   readonly #wire: Wire;
   readonly #virtual: VirtualScheduler | undefined;
   readonly #autoRun: boolean;
@@ -64,6 +70,16 @@ export class SimNetwork {
       onActivity: () => this.#kick(),
     });
     registerWire(this, this.#wire);
+    this.timers = {
+      set: (callback, ms) => {
+        const cancel = scheduler.schedule(ms, callback);
+        this.#kick();
+        return cancel;
+      },
+      clear: (handle) => {
+        if (typeof handle === "function") (handle as () => void)();
+      },
+    };
   }
 
   /** The address of the node named `name`: `{ transportType: "sim", address: name }`. */

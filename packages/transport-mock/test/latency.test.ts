@@ -100,3 +100,26 @@ describe("latency on virtual time", () => {
     await expect(network.advance(1)).rejects.toThrow(/virtual time/);
   });
 });
+
+describe("network timers", () => {
+  it("run on virtual time in order with messages, can be cleared, and count as active handles", async () => {
+    const clock = manualClock(0);
+    const network = new SimNetwork({ time: { mode: "virtual", clock } });
+    const fired: [string, number][] = [];
+    network.timers.set(() => fired.push(["b", clock.nowMillis()]), 2_000);
+    network.timers.set(() => fired.push(["a", clock.nowMillis()]), 1_000);
+    const cleared = network.timers.set(() => fired.push(["never", clock.nowMillis()]), 1_500);
+    network.timers.clear(cleared);
+    expect(network.activeHandles()).toBe(2);
+    await network.run();
+    expect(fired).toEqual([["a", 1_000], ["b", 2_000]]);
+    expect(network.activeHandles()).toBe(0);
+  });
+
+  it("with autoRun, a timer set from outside starts the network by itself", async () => {
+    const clock = manualClock(0);
+    const network = new SimNetwork({ time: { mode: "virtual", clock, autoRun: true } });
+    const at = await new Promise<number>((resolve) => network.timers.set(() => resolve(clock.nowMillis()), 60_000));
+    expect(at).toBe(60_000);
+  });
+});
