@@ -47,6 +47,23 @@ export class Cursors {
     });
   }
 
+  /**
+   * Records several cursors in one commit (a sync engine persisting what it learned); those
+   * that did not change are left out, and nothing is committed if none did.
+   */
+  async setMany(cursors: readonly { readonly peer: PublicKeyText; readonly database: ID; readonly tips: readonly ID[] }[]): Promise<void> {
+    await this.#tables.write(() => {
+      const now = this.#clock.nowMillis();
+      const writes = cursors.flatMap(({ peer, database, tips }) => {
+        const sorted = sortedUniqueIds(tips);
+        const current = this.get(peer, database);
+        if (current !== undefined && current.tips.length === sorted.length && current.tips.every((t, i) => t === sorted[i])) return [];
+        return [put("cursors", rowKey(peer, database), { peer, database, tips: sorted, updatedAt: now })];
+      });
+      return { writes, result: undefined };
+    });
+  }
+
   /** Forgets a cursor; returns false if there was none. */
   async clear(peer: PublicKeyText, database: ID): Promise<boolean> {
     return this.#tables.write(() => {

@@ -2,6 +2,7 @@
  * Peers and relationships: Eidetica's `peer_management_tests.rs` (spec 6.2), each scenario a
  * named test, plus what this store adds (removal cascades, typed errors, seen resolution).
  */
+import { sortedUniqueIds } from "@eidetica/core";
 import { describe, expect, it } from "vitest";
 import { dbOf, http, iroh, keyOf, openStore } from "./support.js";
 
@@ -182,6 +183,19 @@ describe("what the store adds", () => {
     expect(store.peers.get(keyOf(1))).toMatchObject({ connectionAttempts: 2, lastError: "timeout" });
     await store.peers.recordSuccess(keyOf(1));
     expect(store.peers.get(keyOf(1))).toMatchObject({ connectionAttempts: 0, lastError: null, lastSuccessfulSync: clock.nowMillis() });
+  });
+
+  it("setMany records several cursors in one commit, and none when nothing changed", async () => {
+    const { store } = await openStore();
+    const before = (await store.database.entries()).length;
+    await store.cursors.setMany([
+      { peer: keyOf(1), database: dbOf("t"), tips: [dbOf("a")] },
+      { peer: keyOf(2), database: dbOf("t"), tips: [dbOf("b"), dbOf("a")] },
+    ]);
+    expect((await store.database.entries()).length).toBe(before + 1);
+    expect(store.cursors.get(keyOf(2), dbOf("t"))?.tips).toEqual(sortedUniqueIds([dbOf("b"), dbOf("a")]));
+    await store.cursors.setMany([{ peer: keyOf(1), database: dbOf("t"), tips: [dbOf("a")] }]);
+    expect((await store.database.entries()).length, "unchanged: no commit").toBe(before + 1);
   });
 
   it("a cursor that does not change commits nothing", async () => {
