@@ -8,10 +8,23 @@ import type { Logger } from "./logger.js";
 export interface SyncEventMap {
   /** A handshake proved the peer's key (as client: the server's; as server: a transport-proven client's). */
   "peer:connect": { readonly peer: PublicKeyText; readonly address: Address | undefined; readonly role: "client" | "server" };
+  /**
+   * A page of a sync arrived or went out: `have` entries so far of `want` (null when the
+   * total is not known: a pull cannot know how much the peer still has).
+   */
+  "sync:progress": {
+    readonly peer: PublicKeyText;
+    readonly database: ID;
+    readonly direction: "pull" | "push";
+    readonly have: number;
+    readonly want: number | null;
+  };
+  /** A push or sync to a peer failed to reach it, after an earlier one had reached it. */
+  "peer:disconnect": { readonly peer: PublicKeyText; readonly address: Address | undefined; readonly error: EideticaError };
   /** A sync with a peer finished: what came in and what went out. */
   "sync:complete": SyncReport;
   /** A sync with a peer failed. */
-  "sync:error": { readonly peer: PublicKeyText | undefined; readonly database: ID; readonly address: Address; readonly error: EideticaError };
+  "sync:error": { readonly peer: PublicKeyText | undefined; readonly database: ID; readonly address: Address | undefined; readonly error: EideticaError };
   /**
    * Entries from a peer became visible here (as client or as server). A bootstrap announces
    * the whole database once, when it is complete.

@@ -3,10 +3,14 @@ import { InvalidStateError, MalformedError, NotFoundError, parseId, type Clock, 
 import { PeerStore, type BootstrapRequest, type PeerRecord, type PeerStoreOptions, type SyncSettings } from "@eidetica/peer-store";
 import { formatTicket, parseTicket, type Address, type DatabaseTicket, type SyncTransport } from "@eidetica/protocol";
 import { approveRequest, manualApproval, rejectRequest, type ApprovalPolicy } from "./approval.js";
-import { bootstrapDatabase, syncDatabase, type BootstrapOptions, type BootstrapResult, type SyncOptions, type SyncReport } from "./client/flows.js";
+import { syncDatabase, type BootstrapOptions, type BootstrapResult, type SyncOptions, type SyncReport } from "./client/flows.js";
 import type { ClientContext } from "./client/context.js";
 import { connect } from "./client/connect.js";
-import { AllAddressesFailedError, NoAddressError } from "./errors.js";
+import { bootstrapFrom } from "./client/from-addresses.js";
+import { CursorBook } from "./cursors.js";
+import { SyncEngine, type EngineOptions, type FlushReport } from "./engine/engine.js";
+import { NoAddressError } from "./errors.js";
+import { instruments, noopMetrics, type Metrics } from "./metrics.js";
 import { SyncEvents } from "./events.js";
 import { SyncHandle } from "./handle.js";
 import { consoleLogger, type Logger } from "./logger.js";
@@ -40,6 +44,10 @@ export interface SyncCreateOptions {
   /** Limits for misbehaving senders (reliability R6). */
   readonly penalties?: PenaltyOptions;
   readonly peerStore?: PeerStoreOptions;
+  /** The background engine: retries and anti-entropy. */
+  readonly engine?: EngineOptions;
+  /** Where counters and histograms go. Default: nowhere. */
+  readonly metrics?: Metrics;
 }
 
 /** Default settings for a database sync is enabled for. */
@@ -69,6 +77,8 @@ export class Sync {
   readonly events: SyncEvents;
   /** The request handler every transport serves. */
   readonly handler: SyncServer;
+  /** The background engine (started by {@link Sync.start}). */
+  readonly engine: SyncEngine;
   readonly #client: ClientContext;
   readonly #timers: Timers;
   readonly #runtime = new Map<ID, { lastSync: number | null; lastError: EideticaError | null; syncing: number }>();
@@ -85,9 +95,12 @@ export class Sync {
     this.transports = new TransportManager(options.transports ?? []);
     this.events = new SyncEvents(logger);
     const listenAddresses = () => this.transports.serverAddresses();
+    const cursors = new CursorBook(store, logger);
+    const metrics = instruments(options.metrics ?? noopMetrics);
     this.handler = new SyncServer({
       instance,
       store,
+      cursors,
       clock,
       random,
       logger,
@@ -103,6 +116,8 @@ export class Sync {
     this.#client = {
       instance,
       store,
+      cursors,
+      metrics,
       transports: this.transports,
       clock,
       random,
@@ -112,6 +127,7 @@ export class Sync {
       displayName,
       listenAddresses,
     };
+    this.engine = new SyncEngine({ client: this.#client, hooks: this.#hooks, timers: this.#timers, metrics }, options.engine);
   }
 
   /** Opens (or creates) the instance's peer store and sets sync up on it. */
@@ -153,7 +169,9 @@ export class Sync {
   async enableSync(db: ID, settings: Partial<SyncSettings> = {}): Promise<SyncSettings> {
     if (db === this.store.databaseId || !(await this.instance.listDatabases()).includes(db)) throw new NotFoundError(`database ${db} is not held here`);
     const current = this.store.databases.has(db) ? this.store.databases.get(db) : ENABLED;
-    return this.store.databases.set(db, { ...current, ...settings, syncEnabled: true });
+    const stored = await this.store.databases.set(db, { ...current, ...settings, syncEnabled: true });
+    this.engine.rescheduled(db);
+    return stored;
   }
 
   /**
@@ -162,7 +180,9 @@ export class Sync {
    */
   async disableSync(db: ID): Promise<SyncSettings> {
     if (!this.store.databases.has(db)) return this.store.databases.get(db);
-    return this.store.databases.set(db, { ...this.store.databases.get(db), syncEnabled: false });
+    const stored = await this.store.databases.set(db, { ...this.store.databases.get(db), syncEnabled: false });
+    this.engine.rescheduled(db);
+    return stored;
   }
 
   /** A ticket for database `db` naming every running server: `eidetica:?db=…&pr=…`. */
@@ -188,26 +208,7 @@ export class Sync {
     if (options.keyName === "") throw new MalformedError("a requesting key's name must not be empty", "keyName");
     // Bootstraps of one database join only when they ask with the same keys.
     const keys = `${options.requestingKey?.publicKey ?? ""} ${options.signingKey?.publicKey ?? ""}`;
-    return this.#flights.join(`bootstrap ${db} ${keys}`, async () => {
-      const failures: { address: Address; error: EideticaError }[] = [];
-      for (const address of addresses) {
-        try {
-          if ((await this.instance.listDatabases()).includes(db)) {
-            const signingKey = options.signingKey ?? options.requestingKey;
-            const report = await syncDatabase(this.#client, this.#hooks, address, db, signingKey === undefined ? options : { ...options, signingKey });
-            const key = options.requestingKey ?? options.signingKey;
-            const opened = await this.instance.openDatabase(db, key === undefined ? {} : { signingKey: key });
-            return { ...report, db: opened, keyApproved: false, grantedPermission: null };
-          }
-          return await bootstrapDatabase(this.#client, this.#hooks, address, db, options);
-        } catch (error) {
-          // A pending request is an answer, not a failure to reach the database.
-          if (addresses.length === 1 || (error as EideticaError).code === "BOOTSTRAP_PENDING") throw error;
-          failures.push({ address, error: error as EideticaError });
-        }
-      }
-      throw new AllAddressesFailedError(failures);
-    });
+    return this.#flights.join(`bootstrap ${db} ${keys}`, () => bootstrapFrom(this.#client, this.#hooks, addresses, db, options));
   }
 
   /**
@@ -260,9 +261,44 @@ export class Sync {
     return rejectRequest(this.instance, this.store, id, approver);
   }
 
-  /** Stops every server. The instance stays open. */
+  /**
+   * Starts the background engine: pushes on commit, retries, anti-entropy, and the work left
+   * from before a restart. Serving is separate ({@link Sync.startServers}).
+   */
+  async start(): Promise<void> {
+    await this.engine.start();
+  }
+
+  /** Runs every queued push and sync now (backoff or not) until no queue has work; reports failures. */
+  async flush(): Promise<FlushReport> {
+    return this.engine.flush();
+  }
+
+  /** Stops the background engine (see {@link SyncEngine.stop}); servers keep serving. */
+  async stop(): Promise<void> {
+    await this.engine.stop();
+  }
+
+  /**
+   * Relates a peer to databases so that the engine keeps them in sync with it: registers it
+   * with its addresses (it proves its key at the first handshake) and adds the relationships.
+   */
+  async addPeer(peer: PublicKeyText, options: { readonly addresses?: readonly Address[]; readonly databases?: readonly ID[]; readonly displayName?: string } = {}): Promise<PeerRecord> {
+    const record = await this.store.peers.register(peer, { addresses: options.addresses ?? [], ...(options.displayName === undefined ? {} : { displayName: options.displayName }) });
+    for (const db of options.databases ?? []) await this.store.relationships.add(peer, db);
+    return record;
+  }
+
+  /** Writes what is pending now: the cursors learned (the running engine writes them every few seconds). */
+  async persist(): Promise<void> {
+    await this.#client.cursors.persist();
+  }
+
+  /** Stops the engine and every server, and writes what is pending. The instance stays open. */
   async close(): Promise<void> {
+    await this.engine.stop();
     await this.stopServers();
+    await this.#client.cursors.persist();
   }
 
   readonly #hooks = {

@@ -308,6 +308,7 @@ describe("H5: handshake proofs", () => {
     const mallory = randomKey(random);
     const alice = randomKey(random);
     const before = await peerState(s.server.sync);
+    await s.server.sync.persist();
     const tipsBefore = await s.server.sync.store.database.tips();
     const cases: SyncRequest[] = [
       handshakeRequest(alice.publicKey, random.bytes(32)),

@@ -4,13 +4,18 @@ import type { PeerStore } from "@eidetica/peer-store";
 import { requestSigningBytes, type Address, type SyncRequest, type SyncRequestAuth, type SyncResponse } from "@eidetica/protocol";
 import { errorFromResponse } from "../errors.js";
 import type { SyncEvents } from "../events.js";
+import type { CursorBook } from "../cursors.js";
 import type { Logger } from "../logger.js";
+import type { SyncInstruments } from "../metrics.js";
 import type { TransportManager } from "../transports.js";
 
 /** @internal The client's view of its node. */
 export interface ClientContext {
   readonly instance: Instance;
   readonly store: PeerStore;
+  /** What each peer is known to hold (in memory, written behind). */
+  readonly cursors: CursorBook;
+  readonly metrics: SyncInstruments;
   readonly transports: TransportManager;
   readonly clock: Clock;
   readonly random: Random;
@@ -35,10 +40,19 @@ export interface CallOptions {
  * error it stands for.
  */
 export async function send(context: ClientContext, address: Address, request: SyncRequest, options: CallOptions = {}): Promise<SyncResponse> {
-  const response = await context.transports.send(address, request, {
-    timeoutMs: context.requestTimeoutMs,
-    ...(options.signal === undefined ? {} : { signal: options.signal }),
-  });
+  const started = context.clock.nowMillis();
+  let response: SyncResponse;
+  try {
+    response = await context.transports.send(address, request, {
+      timeoutMs: context.requestTimeoutMs,
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    });
+  } catch (error) {
+    context.metrics.requests.inc(1, { kind: request.kind, outcome: "failed" });
+    throw error;
+  }
+  context.metrics.requestLatency.observe(context.clock.nowMillis() - started, { kind: request.kind });
+  context.metrics.requests.inc(1, { kind: request.kind, outcome: response.kind === "Error" ? "refused" : "ok" });
   if (response.kind === "Error") throw errorFromResponse(response.message) as EideticaError;
   return response;
 }

@@ -105,7 +105,7 @@ async function tracked<T extends object>(
     peer = outcome.peer;
     const { store } = context;
     await store.relationships.add(peer, db);
-    await store.cursors.set(peer, db, await context.instance.backend.treeTips(db));
+    context.cursors.set(peer, db, await context.instance.backend.treeTips(db));
     await store.peers.recordSuccess(peer);
     const report: SyncReport = { peer, database: db, address, received: outcome.received, sent: outcome.sent, bootstrap };
     hooks.finished(db, undefined);

@@ -46,7 +46,7 @@ export async function pull(
     const current = first ? connection : await connect(context, connection.address, { ...options, expectedPeer: connection.peer, register: false });
     return requestPage(context, current, db, signer, tips, options);
   };
-  const cursor = context.store.cursors.get(connection.peer, db)?.tips ?? [];
+  const cursor = context.cursors.get(connection.peer, db) ?? [];
   const heldCursor = (await backend.getEntries(cursor)).flatMap((entry) => (entry === undefined ? [] : [entry.id]));
   let sent = capTips(await backend.treeTips(db), [...(options.firstTips ?? []), ...heldCursor]);
   let answer = ask(sent, true);
@@ -66,6 +66,7 @@ export async function pull(
     if (more) answer = ask(next, false);
     try {
       received += await receivePage(context, connection.peer, db, missingEntries, options.atomic === true);
+      context.events.emit("sync:progress", { peer: connection.peer, database: db, direction: "pull", have: received, want: null });
     } catch (error) {
       if (more) answer.catch(() => undefined); // the page asked for ahead is not needed now
       throw error;

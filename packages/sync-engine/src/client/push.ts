@@ -3,7 +3,7 @@
  * lacks is everything outside the ancestor closure of its tips, sent parents first in pages
  * under the message limit.
  */
-import { LIMITS, LimitExceededError, missingEntries, type ID } from "@eidetica/core";
+import { LIMITS, LimitExceededError, missingEntries, type Entry, type ID } from "@eidetica/core";
 import { encodeRequest, entryWireBytes, fitEntries } from "@eidetica/protocol";
 import { SyncProtocolError } from "../errors.js";
 import type { Connection } from "./connect.js";
@@ -14,8 +14,14 @@ const ENVELOPE_BYTES = new TextEncoder().encode(encodeRequest({ kind: "SendEntri
 /** Sends `connection`'s server the entries of `db` outside the closure of `theirTips`; returns how many. */
 export async function push(context: ClientContext, connection: Connection, db: ID, theirTips: readonly ID[], options: CallOptions = {}): Promise<number> {
   const ours = await context.instance.backend.treeTips(db);
-  let missing = await missingEntries(context.instance.backend, db, ours, theirTips);
+  return sendEntries(context, connection, db, await missingEntries(context.instance.backend, db, ours, theirTips), options);
+}
+
+/** Sends `entries` (parents first) of `db` in pages under the message limit; returns how many. */
+export async function sendEntries(context: ClientContext, connection: Connection, db: ID, entries: readonly Entry[], options: CallOptions = {}): Promise<number> {
+  let missing = entries;
   let sent = 0;
+  const total = missing.length;
   while (missing.length > 0) {
     const page = fitEntries(missing, ENVELOPE_BYTES);
     const first = missing[0];
@@ -23,6 +29,9 @@ export async function push(context: ClientContext, connection: Connection, db: I
     const response = await send(context, connection.address, { kind: "SendEntries", entries: page }, options);
     if (response.kind !== "Ack" && response.kind !== "Count") throw new SyncProtocolError(`the peer answered a push with ${response.kind}`);
     sent += page.length;
+    context.metrics.entriesSent.inc(page.length);
+    context.metrics.bytesSent.inc(page.reduce((n, entry) => n + entryWireBytes(entry), 0));
+    context.events.emit("sync:progress", { peer: connection.peer, database: db, direction: "push", have: sent, want: total });
     missing = missing.slice(page.length);
   }
   return sent;

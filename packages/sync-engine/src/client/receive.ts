@@ -3,6 +3,7 @@
  * they are visible (DESIGN 4.2), rejections reported, nothing invalid stored.
  */
 import type { Entry, ID, IngestResult, PublicKeyText } from "@eidetica/core";
+import { entryWireBytes } from "@eidetica/protocol";
 import { EntriesRejectedError, SyncProtocolError } from "../errors.js";
 import type { ClientContext } from "./context.js";
 
@@ -14,6 +15,9 @@ import type { ClientContext } from "./context.js";
  */
 export async function receivePage(context: ClientContext, peer: PublicKeyText, db: ID, entries: readonly Entry[], atomic: boolean): Promise<number> {
   const result: IngestResult = await context.instance.ingest(db, entries, { from: peer, atomic });
+  context.metrics.entriesReceived.inc(result.stored.length);
+  context.metrics.bytesReceived.inc(entries.reduce((n, entry) => n + entryWireBytes(entry), 0));
+  context.metrics.entriesRejected.inc(result.rejected);
   // A bootstrap's entries are announced when the database becomes visible, not page by page.
   if (result.stored.length > 0 && !context.instance.isIncomplete(db)) context.events.emit("entry:received", { peer, database: db, ids: result.stored });
   const rejected = result.verdicts.filter((v) => v.status === "rejected");

@@ -3,6 +3,7 @@ import { AuthSettings, type Clock, type ID, type Instance, type Random } from "@
 import type { PeerStore } from "@eidetica/peer-store";
 import type { Address } from "@eidetica/protocol";
 import type { ApprovalPolicy } from "../approval.js";
+import type { CursorBook } from "../cursors.js";
 import type { SyncEvents } from "../events.js";
 import type { Logger } from "../logger.js";
 import type { NonceBook } from "./nonces.js";
@@ -14,6 +15,8 @@ import type { Penalties } from "./penalties.js";
 export interface ServerContext {
   readonly instance: Instance;
   readonly store: PeerStore;
+  /** What each peer is known to hold: served requests and pushes tell. */
+  readonly cursors: CursorBook;
   readonly clock: Clock;
   readonly random: Random;
   readonly logger: Logger;

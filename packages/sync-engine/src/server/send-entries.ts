@@ -37,6 +37,9 @@ export async function handleSendEntries(context: ServerContext, entries: readonl
   for (const [db, group] of byDatabase) {
     const result = await context.instance.ingest(db, group, { from: peer });
     accepted += group.length - result.rejected;
+    // The sender holds what it sent (stored now, or held already).
+    const held = result.verdicts.filter((v) => v.status === "stored" || v.status === "duplicate").map((v) => v.id);
+    await context.cursors.learn(context.instance.backend, peer, db, held);
     if (result.stored.length > 0) context.events.emit("entry:received", { peer, database: db, ids: result.stored });
     for (const verdict of result.verdicts) {
       if (verdict.status !== "rejected" || verdict.error === undefined) continue;

@@ -22,7 +22,15 @@ export async function handleSyncTree(context: ServerContext, request: SyncTreeRe
   if (!(await serves(context, db))) return wireError("not_found", notFoundText(db));
   const database = await context.instance.openDatabase(db);
   const response = request.ourTips.length === 0 ? await bootstrap(context, database, request, proven, transport) : await incremental(context, database, request, proven);
-  if (response.kind === "Bootstrap" || response.kind === "Incremental") await trackRelationship(context, db, request.peerPubkey, proven, transport);
+  if (response.kind === "Bootstrap" || response.kind === "Incremental") {
+    await trackRelationship(context, db, request.peerPubkey, proven, transport);
+    // The peer holds what it named (the tips we hold): pushes to it start from there.
+    const peer = request.peerPubkey;
+    if (peer !== null && proven.has(peer) && request.ourTips.length > 0) {
+      const held = (await context.instance.backend.getEntries(request.ourTips)).flatMap((entry) => (entry?.inTree(db) === true ? [entry.id] : []));
+      if (held.length > 0) context.cursors.set(peer, db, held);
+    }
+  }
   return response;
 }
 

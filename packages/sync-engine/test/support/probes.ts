@@ -144,6 +144,7 @@ export function randomKey(random: Random): SigningKey {
 
 /** What a node knows about peers: peer and relationship rows, `_sync` tips, requests, bans. */
 export async function peerState(sync: Sync): Promise<string> {
+  await sync.persist(); // cursors learned earlier are written now, not during what is probed
   return JSON.stringify({
     peers: sync.store.peers.list().map((p) => p.pubkey),
     relationships: sync.store.relationships.list(),

@@ -139,6 +139,7 @@ export interface Stored {
 
 /** A snapshot of what `sync`'s node stores, to compare before and after a refused request. */
 export async function stored(sync: Sync): Promise<Stored> {
+  await sync.persist(); // cursors learned earlier are written now, not during what is compared
   return { syncTips: await sync.store.database.tips(), entries: await backendEntryIds(sync.instance) };
 }
 
