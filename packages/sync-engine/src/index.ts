@@ -24,6 +24,19 @@ export { TransportManager } from "./transports.js";
 export { SyncEvents, type SyncEventMap, type SyncEventName, type SyncListener } from "./events.js";
 export { consoleLogger, silentLogger, type LogFields, type Logger } from "./logger.js";
 export { sleep, systemTimers, type Timers } from "./timers.js";
+export { SyncEngine, type EngineOptions, type FlushFailure, type FlushReport } from "./engine/engine.js";
+export { backoffDelay, type BackoffOptions } from "./engine/backoff.js";
+export {
+  memoryMetrics,
+  noopMetrics,
+  type Counter,
+  type Histogram,
+  type Labels,
+  type MemoryMetrics,
+  type Metrics,
+  type SeriesSnapshot,
+  type SyncInstruments,
+} from "./metrics.js";
 export {
   approveRequest,
   autoApprove,
