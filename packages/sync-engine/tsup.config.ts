@@ -1,12 +1,12 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: ["src/index.ts"],
+  entry: { index: "src/index.ts", "testing/index": "src/testing/index.ts" },
   format: ["esm"],
   dts: true,
   sourcemap: true,
   clean: true,
   target: "node20",
   platform: "neutral",
-  external: ["@eidetica/core", "@eidetica/peer-store", "@eidetica/protocol"],
+  external: ["@eidetica/core", "@eidetica/peer-store", "@eidetica/protocol", "@eidetica/transport-mock"],
 });

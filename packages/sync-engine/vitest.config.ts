@@ -6,6 +6,11 @@ import { defineConfig, mergeConfig } from "vitest/config";
 export default mergeConfig(
   preset,
   defineConfig({
-    resolve: { alias: { "@eidetica/sync-engine": new URL("./src/index.ts", import.meta.url).pathname } },
+    resolve: {
+      alias: [
+        { find: /^@eidetica\/sync-engine\/testing$/, replacement: new URL("./src/testing/index.ts", import.meta.url).pathname },
+        { find: /^@eidetica\/sync-engine$/, replacement: new URL("./src/index.ts", import.meta.url).pathname },
+      ],
+    },
   }),
 );
