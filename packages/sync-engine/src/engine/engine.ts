@@ -14,6 +14,7 @@ import type { Timers } from "../timers.js";
 import { backoffDelay, type BackoffOptions } from "./backoff.js";
 import { pushDatabase, syncWith, type Reach } from "./deliver.js";
 import { AntiEntropy } from "./anti-entropy.js";
+import { PeerQueue, type Job } from "./queue.js";
 
 /** Options of the background engine. */
 export interface EngineOptions {
@@ -45,22 +46,6 @@ export interface FlushReport {
   readonly failed: readonly FlushFailure[];
 }
 
-interface Job {
-  kind: "push" | "sync";
-  attempts: number;
-  dueAt: number;
-  /** New work arrived while the job ran: run it again. */
-  again: boolean;
-}
-
-interface Queue {
-  readonly peer: PublicKeyText;
-  readonly jobs: Map<ID, Job>;
-  running: Promise<void> | undefined;
-  timer: unknown;
-  reachable: boolean;
-}
-
 /** @internal What the engine is built on. */
 export interface EngineContext {
   readonly client: ClientContext;
@@ -75,7 +60,7 @@ export interface EngineContext {
 export class SyncEngine {
   readonly #context: EngineContext;
   readonly #options: EngineOptions;
-  readonly #queues = new Map<PublicKeyText, Queue>();
+  readonly #queues = new Map<PublicKeyText, PeerQueue>();
   readonly #reach: Reach = { preferred: new Map(), connected: new Map() };
   readonly #antiEntropy: AntiEntropy;
   #unsubscribe: (() => void) | undefined;
@@ -152,10 +137,11 @@ export class SyncEngine {
     this.#failures = failed;
     try {
       for (let pass = 0; pass < 1_000; pass++) {
-        const due = [...this.#queues.values()].filter((queue) => queue.running !== undefined || [...queue.jobs.keys()].some((db) => !failed.some((f) => f.peer === queue.peer && f.database === db)));
+        const unfailed = (queue: PeerQueue, job: Job) => !failed.some((f) => f.peer === queue.peer && f.database === job.database);
+        const due = [...this.#queues.values()].filter((queue) => queue.running !== undefined || [...queue.jobs()].some((job) => unfailed(queue, job)));
         if (due.length === 0) break;
         for (const queue of due) {
-          for (const [db, job] of queue.jobs) if (!failed.some((f) => f.peer === queue.peer && f.database === db)) job.dueAt = 0;
+          for (const job of queue.jobs()) if (unfailed(queue, job)) job.dueAt = 0;
           this.#kick(queue);
         }
         await Promise.all(due.map((queue) => queue.running));
@@ -185,7 +171,7 @@ export class SyncEngine {
   /** Jobs waiting, over all peers (the queue depth). */
   get pending(): number {
     let n = 0;
-    for (const queue of this.#queues.values()) n += queue.jobs.size;
+    for (const queue of this.#queues.values()) n += queue.size;
     return n;
   }
 
@@ -193,7 +179,7 @@ export class SyncEngine {
   enqueue(peer: PublicKeyText, db: ID, kind: "push" | "sync"): void {
     if (this.#stopping) return;
     const queue = this.#job(peer, db, kind, { attempts: 0, dueAt: this.#context.client.clock.nowMillis() });
-    this.#context.metrics.queueDepth.observe(queue.jobs.size);
+    this.#context.metrics.queueDepth.observe(queue.size);
     this.#kick(queue);
   }
 
@@ -216,22 +202,14 @@ export class SyncEngine {
     }
   }
 
-  #job(peer: PublicKeyText, db: ID, kind: "push" | "sync", start: { attempts: number; dueAt: number }): Queue {
+  #job(peer: PublicKeyText, db: ID, kind: "push" | "sync", start: { attempts: number; dueAt: number }): PeerQueue {
     let queue = this.#queues.get(peer);
-    if (queue === undefined) {
-      queue = { peer, jobs: new Map(), running: undefined, timer: undefined, reachable: true };
-      this.#queues.set(peer, queue);
-    }
-    const job = queue.jobs.get(db);
-    if (job === undefined) queue.jobs.set(db, { kind, attempts: start.attempts, dueAt: start.dueAt, again: false });
-    else {
-      if (kind === "sync") job.kind = "sync";
-      job.again = true; // coalesced: whatever runs now, it runs once more after
-    }
+    if (queue === undefined) this.#queues.set(peer, (queue = new PeerQueue(peer)));
+    queue.add(db, kind, start.attempts, start.dueAt);
     return queue;
   }
 
-  #kick(queue: Queue): void {
+  #kick(queue: PeerQueue): void {
     if (queue.running !== undefined || this.#stopping) return;
     if (queue.timer !== undefined) {
       this.#context.timers.clear(queue.timer);
@@ -244,20 +222,19 @@ export class SyncEngine {
   }
 
   /** Runs the queue's due jobs one at a time. */
-  async #drain(queue: Queue): Promise<void> {
+  async #drain(queue: PeerQueue): Promise<void> {
     for (;;) {
       if (this.#stopping) return;
-      const now = this.#context.client.clock.nowMillis();
-      const next = [...queue.jobs].find(([, job]) => job.dueAt <= now);
-      if (next === undefined) return;
-      const [db, job] = next;
+      const job = queue.next(this.#context.client.clock.nowMillis());
+      if (job === undefined) return;
       job.again = false;
-      await this.#run(queue, db, job);
+      await this.#run(queue, job);
     }
   }
 
-  async #run(queue: Queue, db: ID, job: Job): Promise<void> {
+  async #run(queue: PeerQueue, job: Job): Promise<void> {
     const { client, hooks, metrics } = this.#context;
+    const db = job.database;
     if (job.attempts > 0) metrics.retries.inc();
     try {
       if (job.kind === "sync") await syncWith(client, hooks, this.#reach, queue.peer, db);
@@ -268,7 +245,7 @@ export class SyncEngine {
         job.again = false;
         job.attempts = 0;
         job.dueAt = client.clock.nowMillis();
-      } else queue.jobs.delete(db);
+      } else queue.remove(db);
     } catch (thrown) {
       const error = isEideticaError(thrown) ? thrown : new SyncProtocolError("a background sync failed unexpectedly", { cause: thrown });
       await this.#failed(queue, db, job, error);
@@ -292,7 +269,7 @@ export class SyncEngine {
     }
   }
 
-  async #failed(queue: Queue, db: ID, job: Job, error: EideticaError): Promise<void> {
+  async #failed(queue: PeerQueue, db: ID, job: Job, error: EideticaError): Promise<void> {
     const { client } = this.#context;
     this.#failures?.push({ peer: queue.peer, database: db, error });
     if (error.code === "TRANSPORT" && queue.reachable) {
@@ -304,7 +281,7 @@ export class SyncEngine {
     if (job.attempts > max) {
       // Nothing is dropped: anti-entropy syncs this database with the peer from now on.
       client.logger.warn("retries exhausted; anti-entropy takes over", { peer: queue.peer, database: db, error: error.message });
-      queue.jobs.delete(db);
+      queue.remove(db);
       await client.store.retries.clear(queue.peer, db);
       this.#antiEntropy.handOff(queue.peer, db);
       return;
@@ -320,10 +297,10 @@ export class SyncEngine {
   }
 
   /** After a drain: if jobs wait for their backoff, wake up when the first is due. */
-  #wake(queue: Queue): void {
-    if (this.#stopping || queue.jobs.size === 0) return;
+  #wake(queue: PeerQueue): void {
+    const first = queue.firstDue();
+    if (this.#stopping || first === undefined) return;
     const now = this.#context.client.clock.nowMillis();
-    const first = Math.min(...[...queue.jobs.values()].map((job) => job.dueAt));
     if (first <= now) return this.#kick(queue);
     queue.timer = this.#context.timers.set(() => {
       queue.timer = undefined;
