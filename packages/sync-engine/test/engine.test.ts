@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { commit, engineWorld, holds, nextEvent, pushesBetween, shared } from "./support/engine-world.js";
 
 const SECOND = 1_000;
+const HOUR = 3_600 * SECOND;
 
 describe("push on commit", () => {
   it("a local commit reaches every related peer at once, both ways, with no timer in between", async () => {
@@ -124,6 +125,40 @@ describe("retries", () => {
     await again.sync.start();
     await holds(c, id);
     expect(w.clock.nowMillis(), "waited for the persisted retry time").toBeGreaterThanOrEqual((saved?.nextAttemptAt ?? 0) - 1);
+    await again.sync.stop();
+  });
+
+  it("a wall clock that jumps back an hour stretches no wait: backoff runs on monotonic time, and a persisted retry waits at most the longest backoff", async () => {
+    const w = engineWorld(11);
+    let offset = 0;
+    const wall = { nowMillis: () => w.clock.nowMillis() + offset };
+    const [a, c] = [await w.node("a", { clock: wall }), await w.node("c")];
+    const db = await shared(a, [c]);
+    await c.transport.stopServer();
+    await a.sync.start();
+    const attempts: number[] = [];
+    a.sync.events.on("sync:error", (e) => e.peer === c.instance.id && attempts.push(w.clock.nowMillis()));
+    const id = await commit(a, db.id, "k", 1);
+    while (attempts.length < 2) await nextEvent(a, "sync:error");
+    offset -= HOUR; // between the second attempt and the third
+    while (attempts.length < 4) await nextEvent(a, "sync:error");
+    const gaps = attempts.slice(1).map((t, i) => t - (attempts[i] as number));
+    gaps.forEach((gap, i) => {
+      const base = 2 ** (i + 1) * SECOND;
+      expect(gap, `retry ${i + 1}`).toBeGreaterThanOrEqual(base * 0.8);
+      expect(gap, `retry ${i + 1}`).toBeLessThanOrEqual(base * 1.2);
+    });
+    // A restart after the wall clock went back another hour: the stored retry time is two
+    // hours ahead of it, but the new engine waits no longer than the longest backoff.
+    await a.sync.close();
+    offset -= HOUR;
+    expect((a.sync.store.retries.get(c.instance.id, db.id)?.nextAttemptAt ?? 0) - wall.nowMillis()).toBeGreaterThan(HOUR);
+    const again = await w.node("a2", { instance: a.instance, clock: wall });
+    await c.sync.startServers();
+    const restartedAt = w.clock.nowMillis();
+    await again.sync.start();
+    await holds(c, id);
+    expect(w.clock.nowMillis() - restartedAt).toBeLessThanOrEqual(64 * SECOND * 1.2);
     await again.sync.stop();
   });
 

@@ -35,9 +35,10 @@ export class SimNetwork {
   /**
    * Timers on the network's own time: hand them to the code under test (a sync engine's
    * retries and anti-entropy) so that in virtual time its waits run in order with the
-   * messages, and a seeded run replays exactly. `set` returns a handle for `clear`.
+   * messages, and a seeded run replays exactly. `set` returns a handle for `clear`; `now` is
+   * the time they count on (virtual time, or Node's monotonic clock in realtime mode).
    */
-  readonly timers: { set(callback: () => void, ms: number): unknown; clear(handle: unknown): void };
+  readonly timers: { now(): number; set(callback: () => void, ms: number): unknown; clear(handle: unknown): void };
   readonly #wire: Wire;
   readonly #virtual: VirtualScheduler | undefined;
   readonly #autoRun: boolean;
@@ -71,6 +72,8 @@ export class SimNetwork {
     });
     registerWire(this, this.#wire);
     this.timers = {
+      // Virtual time only moves forward; real timers count on Node's monotonic clock.
+      now: () => (this.#virtual !== undefined ? scheduler.clock.nowMillis() : performance.now()),
       set: (callback, ms) => {
         const cancel = scheduler.schedule(ms, callback);
         this.#kick();

@@ -113,7 +113,19 @@ describe("network timers", () => {
     expect(network.activeHandles()).toBe(2);
     await network.run();
     expect(fired).toEqual([["a", 1_000], ["b", 2_000]]);
+    expect(network.timers.now()).toBe(2_000);
     expect(network.activeHandles()).toBe(0);
+  });
+
+  it("in realtime mode count on a monotonic clock, not on the clock that stamps events", async () => {
+    const stamps = manualClock(5_000_000);
+    const network = new SimNetwork({ time: { mode: "realtime", clock: stamps } });
+    const before = network.timers.now();
+    stamps.set(0); // the wall clock jumps back
+    await new Promise<void>((resolve) => network.timers.set(resolve, 5));
+    expect(network.timers.now()).toBeGreaterThanOrEqual(before + 4);
+    expect(network.timers.now()).toBeLessThan(1_000_000);
+    await network.close();
   });
 
   it("with autoRun, a timer set from outside starts the network by itself", async () => {

@@ -92,9 +92,14 @@ export class SyncEngine {
     this.#unsubscribe = instance.onWrite((event) => this.#onWrite(event));
     this.#antiEntropy.start();
     this.#armPersist();
-    const now = this.#context.client.clock.nowMillis();
+    const now = this.#now();
+    const wall = this.#context.client.clock.nowMillis();
+    const longest = (this.#options.backoff?.maxMs ?? 64_000) * (1 + (this.#options.backoff?.jitter ?? 0.2));
     for (const retry of store.retries.list()) {
-      this.#job(retry.peer, retry.database, "push", { attempts: retry.attempts, dueAt: retry.nextAttemptAt });
+      // Stored on the wall clock (the monotonic one restarts with the process); a clock that
+      // moved back while we were down never holds a retry longer than the longest backoff.
+      const wait = Math.min(Math.max(0, retry.nextAttemptAt - wall), longest);
+      this.#job(retry.peer, retry.database, "push", { attempts: retry.attempts, dueAt: now + wait });
     }
     for (const { peer, database } of store.relationships.list()) {
       const settings = store.databases.get(database);
@@ -178,7 +183,7 @@ export class SyncEngine {
   /** Asks for `db` to be pushed to (or synced with) `peer`, at once unless the peer is in backoff. */
   enqueue(peer: PublicKeyText, db: ID, kind: "push" | "sync"): void {
     if (this.#stopping) return;
-    const queue = this.#job(peer, db, kind, { attempts: 0, dueAt: this.#context.client.clock.nowMillis() });
+    const queue = this.#job(peer, db, kind, { attempts: 0, dueAt: this.#now() });
     this.#context.metrics.queueDepth.observe(queue.size);
     this.#kick(queue);
   }
@@ -225,7 +230,7 @@ export class SyncEngine {
   async #drain(queue: PeerQueue): Promise<void> {
     for (;;) {
       if (this.#stopping) return;
-      const job = queue.next(this.#context.client.clock.nowMillis());
+      const job = queue.next(this.#now());
       if (job === undefined) return;
       job.again = false;
       await this.#run(queue, job);
@@ -244,7 +249,7 @@ export class SyncEngine {
       if (job.again) {
         job.again = false;
         job.attempts = 0;
-        job.dueAt = client.clock.nowMillis();
+        job.dueAt = this.#now();
       } else queue.remove(db);
     } catch (thrown) {
       const error = isEideticaError(thrown) ? thrown : new SyncProtocolError("a background sync failed unexpectedly", { cause: thrown });
@@ -286,21 +291,27 @@ export class SyncEngine {
       this.#antiEntropy.handOff(queue.peer, db);
       return;
     }
-    const now = client.clock.nowMillis();
-    job.dueAt = now + backoffDelay(job.attempts, client.random, this.#options.backoff);
+    const delay = backoffDelay(job.attempts, client.random, this.#options.backoff);
+    job.dueAt = this.#now() + delay;
     job.again = false;
     try {
-      await client.store.retries.set({ peer: queue.peer, database: db, attempts: job.attempts, nextAttemptAt: job.dueAt, lastError: `${error.code}: ${error.message}` });
+      const nextAttemptAt = client.clock.nowMillis() + delay;
+      await client.store.retries.set({ peer: queue.peer, database: db, attempts: job.attempts, nextAttemptAt, lastError: `${error.code}: ${error.message}` });
     } catch (failure) {
       client.logger.error("could not persist retry state", { error: failure });
     }
+  }
+
+  /** Monotonic time: every due time and wait of the engine is on it (a wall clock may jump). */
+  #now(): number {
+    return this.#context.timers.now();
   }
 
   /** After a drain: if jobs wait for their backoff, wake up when the first is due. */
   #wake(queue: PeerQueue): void {
     const first = queue.firstDue();
     if (this.#stopping || first === undefined) return;
-    const now = this.#context.client.clock.nowMillis();
+    const now = this.#now();
     if (first <= now) return this.#kick(queue);
     queue.timer = this.#context.timers.set(() => {
       queue.timer = undefined;

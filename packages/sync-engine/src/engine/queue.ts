@@ -11,7 +11,7 @@ export interface Job {
   kind: "push" | "sync";
   /** Failed attempts so far. */
   attempts: number;
-  /** When it may run (milliseconds on the engine's clock). */
+  /** When it may run (milliseconds on the engine's monotonic `Timers.now`). */
   dueAt: number;
   /** New work arrived while it ran: it runs once more. */
   again: boolean;

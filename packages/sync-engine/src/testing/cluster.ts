@@ -73,6 +73,9 @@ export class SimCluster {
   readonly #options: ClusterOptions;
   #writes = 0;
   #rejoins = 0;
+  readonly #watchers: ((peer: SimPeer) => void)[] = [];
+  /** Each peer's wall-clock offset from network time. */
+  readonly #offsets = new Map<number, number>();
 
   private constructor(options: ClusterOptions) {
     this.#options = options;
@@ -95,9 +98,9 @@ export class SimCluster {
   }
 
   async #peer(index: number, instance?: Instance): Promise<SimPeer> {
-    const skew = this.#options.skewMs?.(index) ?? 0;
+    if (!this.#offsets.has(index)) this.#offsets.set(index, this.#options.skewMs?.(index) ?? 0);
     const virtual = this.network.clock;
-    const clock: Clock = skew === 0 ? virtual : { nowMillis: () => virtual.nowMillis() + skew };
+    const clock: Clock = { nowMillis: () => virtual.nowMillis() + (this.#offsets.get(index) ?? 0) };
     const own = instance ?? (await Instance.create({ clock, random: seededRandom(this.#options.seed * 1_009 + index), ed25519: inOrder() }));
     const name = instance === undefined ? `peer-${index}` : `peer-${index}-again-${this.#rejoins}`;
     const transport = new MockTransport(this.network, { name, peerKey: own.id, onHandlerError: () => undefined });
@@ -112,6 +115,23 @@ export class SimCluster {
     });
     await sync.startServers();
     return { index, name, instance: own, sync, transport, address: transport.address, clock };
+  }
+
+  /**
+   * Calls `watcher` with every peer now and with each peer that rejoins later (a new `Sync`
+   * on the same instance): the place to listen to every peer's events for a whole run.
+   */
+  watch(watcher: (peer: SimPeer) => void): void {
+    this.#watchers.push(watcher);
+    for (const peer of this.peers) watcher(peer);
+  }
+
+  /**
+   * Moves peer `index`'s wall clock by `deltaMs` (negative: it jumps back). Its timers keep
+   * network time, as a monotonic clock would.
+   */
+  shiftClock(index: number, deltaMs: number): void {
+    this.#offsets.set(index, (this.#offsets.get(index) ?? 0) + deltaMs);
   }
 
   async #share(): Promise<void> {
@@ -186,6 +206,7 @@ export class SimCluster {
     this.#rejoins++;
     const fresh = await this.#peer(index, old.instance);
     this.peers[index] = fresh;
+    for (const watcher of this.#watchers) watcher(fresh);
     await fresh.sync.start();
     for (const peer of fresh.sync.store.relationships.peersOf(this.#db)) {
       const other = this.peers.find((p) => p.instance.id === peer);

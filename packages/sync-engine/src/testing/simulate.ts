@@ -26,6 +26,8 @@ export interface FaultPlan {
   readonly delivery?: { readonly duplicateRate: number; readonly dropRate: number };
   /** F14: each peer's clock offset drawn from ±`skewMs`. */
   readonly skewMs?: number;
+  /** F14: halfway through the writes, one peer's clock jumps back by this much. */
+  readonly clockJumpMs?: number;
   /** F15: peers leave and come back with the same identity on a new address. */
   readonly churn?: boolean;
 }
@@ -59,6 +61,7 @@ export interface SimulationReport {
     readonly partitions: number;
     readonly flaps: number;
     readonly rejoins: number;
+    readonly clockJumps: number;
     readonly courier: CourierCounts;
     readonly failedDuringFaults: number;
   };
@@ -96,9 +99,20 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
     courier: faults.delivery !== undefined,
     ...(skew === undefined ? {} : { skewMs: () => pick(2 * skew + 1) - skew }),
   });
-  const injected = { partitions: 0, flaps: 0, rejoins: 0, failedDuringFaults: 0 };
+  const injected = { partitions: 0, flaps: 0, rejoins: 0, clockJumps: 0, failedDuringFaults: 0 };
   let failures = 0;
-  for (const peer of cluster.peers) peer.sync.events.on("sync:error", () => failures++);
+  // F6: each entry becomes visible on a peer once, whatever was delivered twice.
+  const seen = new Map<number, Set<string>>();
+  const announcedTwice: string[] = [];
+  cluster.watch((peer) => {
+    const ids = seen.get(peer.index) ?? new Set<string>();
+    seen.set(peer.index, ids);
+    peer.sync.events.on("sync:error", () => failures++);
+    peer.sync.events.on("entry:received", (event) => {
+      for (const id of event.ids) if (ids.has(id)) announcedTwice.push(`F6: ${peer.name} announced ${id} twice`);
+      else ids.add(id);
+    });
+  });
   await cluster.start();
   cluster.capturing = faults.delivery !== undefined;
   const edge = () => cluster.edges[pick(cluster.edges.length)] as readonly [number, number];
@@ -115,6 +129,10 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
     injected.rejoins++;
   }
   for (let step = 0; step < writes * 2; step++) {
+    if (faults.clockJumpMs !== undefined && step === writes) {
+      cluster.shiftClock(pick(peers), -faults.clockJumpMs);
+      injected.clockJumps++;
+    }
     const roll = pick(100);
     if (roll < 50) await cluster.write(pick(peers));
     else if (faults.partitions === true && roll < 65) {
@@ -161,8 +179,9 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
     }
   }
   const report = await checkInvariants(cluster);
+  const violations = [...report.violations, ...announcedTwice.slice(0, 5)];
   await cluster.close();
-  return { seed: options.seed, peers, topology, writes, injected: { ...injected, courier: { ...cluster.courier.counts } }, rounds, entries: report.entries, violations: report.violations };
+  return { seed: options.seed, peers, topology, writes, injected: { ...injected, courier: { ...cluster.courier.counts } }, rounds, entries: report.entries, violations };
 }
 
 /** True if every peer has the same tips. */

@@ -3,7 +3,7 @@
  * retries and anti-entropy run in order with the messages and take no real time; each node
  * with in-memory metrics; a database shared by all of them.
  */
-import { Instance, MemoryBackend, manualClock, seededRandom, write, type Backend, type Database, type ID, type ManualClock } from "@eidetica/core";
+import { Instance, MemoryBackend, manualClock, seededRandom, write, type Backend, type Clock, type Database, type ID, type ManualClock } from "@eidetica/core";
 import type { Address } from "@eidetica/protocol";
 import { Sync, memoryMetrics, silentLogger, type EngineOptions, type MemoryMetrics, type SyncEventMap, type SyncEventName } from "@eidetica/sync-engine";
 import { MockTransport, SimNetwork, type SimEvent } from "@eidetica/transport-mock";
@@ -26,7 +26,8 @@ export interface EngineWorld {
   readonly network: SimNetwork;
   readonly clock: ManualClock;
   readonly trace: SimEvent[];
-  node(name: string, options?: { readonly engine?: EngineOptions; readonly backend?: Backend; readonly instance?: Instance }): Promise<EngineNode>;
+  /** `clock`: the node's wall clock (default the network's); its timers stay on network time. */
+  node(name: string, options?: { readonly engine?: EngineOptions; readonly backend?: Backend; readonly instance?: Instance; readonly clock?: Clock }): Promise<EngineNode>;
 }
 
 const EVENTS: readonly SyncEventName[] = ["peer:connect", "peer:disconnect", "sync:progress", "sync:complete", "sync:error", "entry:received", "entry:rejected"];
@@ -44,12 +45,13 @@ export function engineWorld(seed = 1): EngineWorld {
     async node(name, options = {}) {
       made++;
       const backend = options.backend ?? new MemoryBackend();
-      const instance = options.instance ?? (await Instance.create({ backend, clock, random: seededRandom(seed * 1_000 + made) }));
+      const wall = options.clock ?? clock;
+      const instance = options.instance ?? (await Instance.create({ backend, clock: wall, random: seededRandom(seed * 1_000 + made) }));
       const transport = new MockTransport(network, { name, peerKey: instance.id, onHandlerError: () => undefined });
       const metrics = memoryMetrics();
       const sync = await Sync.create(instance, {
         transports: [transport],
-        clock,
+        clock: wall,
         random: seededRandom(seed * 7_919 + made),
         timers: network.timers,
         logger: silentLogger,

@@ -2,16 +2,20 @@
  * Test worlds: instances with their `Sync`, on one `SimNetwork` in virtual time (it runs by
  * itself), sharing one manual clock; deterministic keys and randomness from a seed.
  */
-import { Instance, MemoryBackend, SigningKey, manualClock, seededRandom, type Backend, type ManualClock } from "@eidetica/core";
+import { Instance, MemoryBackend, SigningKey, manualClock, seededRandom, type Backend, type Clock, type ManualClock } from "@eidetica/core";
 import type { Address } from "@eidetica/protocol";
 import { silentLogger, type Logger, type SyncCreateOptions, Sync, type Timers } from "@eidetica/sync-engine";
 import { MockTransport, SimNetwork, type SimNetworkOptions } from "@eidetica/transport-mock";
 
-/** Timers that record every delay asked for and fire on the next turn of the event loop. */
-export function recordingTimers(): Timers & { readonly delays: number[] } {
+/**
+ * Timers that record every delay asked for and fire on the next turn of the event loop; their
+ * time is `clock` (a world's manual clock) or else Node's monotonic clock.
+ */
+export function recordingTimers(clock?: Clock): Timers & { readonly delays: number[] } {
   const delays: number[] = [];
   return {
     delays,
+    now: () => clock?.nowMillis() ?? performance.now(),
     set(callback, ms) {
       delays.push(ms);
       return setImmediate(callback);
@@ -71,7 +75,7 @@ export function world(seed = 1, network: SimNetworkOptions = {}): World {
       const instance = await Instance.create({ backend, clock, random: seededRandom(seed * 1_000 + made) });
       const peerKey = options.peerKey === undefined ? instance.id : options.peerKey;
       const transport = new MockTransport(net, { name, ...(peerKey === null ? {} : { peerKey: peerKey as never }), onHandlerError: () => undefined });
-      const timers = recordingTimers();
+      const timers = recordingTimers(clock);
       const logger = memoryLogger();
       const sync = await Sync.create(instance, { ...options, transports: [transport], clock, timers, logger });
       if (options.serve !== false) await sync.startServers();
