@@ -39,6 +39,12 @@ export interface SqliteBackendOptions {
   readonly durability?: "full" | "normal";
   /** Entries kept decoded in memory. Default 10,000. */
   readonly entryCacheSize?: number;
+  /**
+   * Most bytes (encoded size) of the entries kept decoded in memory, so large entries (a peer
+   * store's tables) do not fill the cache's 10,000 places. Default 16 MiB. The entry added
+   * last is kept whatever its size.
+   */
+  readonly entryCacheBytes?: number;
   /** Cached CRDT states kept in the file; older ones are pruned. Default 10,000. */
   readonly stateCacheRows?: number;
 }
@@ -62,6 +68,8 @@ export class SqliteBackend implements Backend {
   readonly #sql: Statements;
   readonly #entries = new Map<ID, Entry>();
   readonly #entryCacheSize: number;
+  readonly #entryCacheBytes: number;
+  #entryBytes = 0;
   readonly #stateRows: number;
   #closed = false;
   #droppedStateWrites = 0;
@@ -71,6 +79,7 @@ export class SqliteBackend implements Backend {
     this.#db = db;
     this.#sql = prepareStatements(db);
     this.#entryCacheSize = options.entryCacheSize ?? 10_000;
+    this.#entryCacheBytes = options.entryCacheBytes ?? 16 * 1024 * 1024;
     this.#stateRows = options.stateCacheRows ?? 10_000;
   }
 
@@ -124,12 +133,23 @@ export class SqliteBackend implements Backend {
   }
 
   #remember(entry: Entry): void {
-    this.#entries.delete(entry.id);
-    this.#entries.set(entry.id, entry);
-    if (this.#entries.size > this.#entryCacheSize) {
-      const oldest = this.#entries.keys().next();
-      if (oldest.done !== true) this.#entries.delete(oldest.value);
+    const old = this.#entries.get(entry.id);
+    if (old !== undefined) {
+      this.#entries.delete(entry.id);
+      this.#entryBytes -= old.encodedLength;
     }
+    this.#entries.set(entry.id, entry);
+    this.#entryBytes += entry.encodedLength;
+    while (this.#entries.size > this.#entryCacheSize || (this.#entryBytes > this.#entryCacheBytes && this.#entries.size > 1)) {
+      const [, oldest] = this.#entries.entries().next().value as [ID, Entry];
+      this.#entries.delete(oldest.id);
+      this.#entryBytes -= oldest.encodedLength;
+    }
+  }
+
+  /** The entries kept decoded in memory now: how many, and their encoded size in bytes. */
+  get entryCache(): { readonly entries: number; readonly bytes: number } {
+    return { entries: this.#entries.size, bytes: this.#entryBytes };
   }
 
   #decode(id: ID, bytes: Uint8Array): Entry {
@@ -250,6 +270,7 @@ export class SqliteBackend implements Backend {
   /** Forgets decoded entries, so the next reads re-check the file (for tests and repairs). */
   dropEntryCache(): void {
     this.#entries.clear();
+    this.#entryBytes = 0;
   }
 
   /**
@@ -282,6 +303,7 @@ export class SqliteBackend implements Backend {
     if (this.#closed) return;
     this.#closed = true;
     this.#entries.clear();
+    this.#entryBytes = 0;
     this.#db.close();
   }
 

@@ -34,7 +34,7 @@ interface Item {
 export class StateCache {
   readonly #backend: Backend;
   readonly #tree: ID;
-  readonly #memo: BoundedMap<string, Doc>;
+  readonly #memo: StateMemo;
   /** Store data that could not be read as a Doc and was folded as empty. */
   undecodable = 0;
   /** Cached states the backend failed to keep (caching is best effort; the state is recomputed later). */
@@ -42,10 +42,10 @@ export class StateCache {
   /** @internal Settings closures by pinned tips, for verification (see verify.ts). */
   readonly settingsClosures = new BoundedMap<string, ReadonlySet<ID>>(256);
 
-  constructor(backend: Backend, tree: ID, memoLimit = 1024) {
+  constructor(backend: Backend, tree: ID, memo: StateMemoLimits = {}) {
     this.#backend = backend;
     this.#tree = tree;
-    this.#memo = new BoundedMap(memoLimit);
+    this.#memo = new StateMemo(memo);
   }
 
   #key(store: string, tips: readonly ID[]): string {
@@ -58,25 +58,26 @@ export class StateCache {
     const text = await this.#backend.getCachedState(key);
     if (text === undefined) return undefined;
     const doc = docFromJson(text);
-    this.#remember(key, doc);
+    this.#memo.set(key, doc, text.length);
     return doc;
-  }
-
-  #remember(key: string, doc: Doc): void {
-    this.#memo.set(key, doc);
   }
 
   /** Records the state of `store` at `tips` (for example right after a commit). */
   async put(store: string, tips: readonly ID[], state: Doc): Promise<void> {
-    const key = this.#key(store, sortedUniqueIds(tips));
-    this.#remember(key, state);
-    await this.#persist(key, state);
+    await this.#keep(this.#key(store, sortedUniqueIds(tips)), state);
+  }
+
+  /** Memoizes a state (weighed by its JSON length) and writes it to the backend's cache. */
+  async #keep(key: string, state: Doc): Promise<void> {
+    const text = docToJson(state);
+    this.#memo.set(key, state, text.length);
+    await this.#persist(key, text);
   }
 
   // A failed cache write must not fail the read or the commit that caused it: count it.
-  async #persist(key: string, state: Doc): Promise<void> {
+  async #persist(key: string, text: string): Promise<void> {
     try {
-      await this.#backend.putCachedState(key, docToJson(state));
+      await this.#backend.putCachedState(key, text);
     } catch (error) {
       if (!(error instanceof StorageError)) throw error;
       this.cacheWriteFailures++;
@@ -144,9 +145,64 @@ export class StateCache {
         await this.put(store, [item.id], state);
       }
     }
-    this.#remember(key, state);
-    await this.#persist(key, state);
+    await this.#keep(key, state);
     return state;
+  }
+}
+
+/** Bounds of the states a database keeps decoded in memory. */
+export interface StateMemoLimits {
+  /** Most states kept. Default 1,024. */
+  readonly count?: number;
+  /**
+   * Most characters of state (as JSON) kept, so a database with large states (a peer store
+   * with many peers) holds a few of them, not a thousand. Default 1 Mi.
+   */
+  readonly chars?: number;
+  /** States kept whatever their size (the latest of each store, in practice). Default 8. */
+  readonly floor?: number;
+}
+
+/** @internal A least-recently-set memo of decoded states, bounded by count and by size. */
+export class StateMemo {
+  readonly #docs = new Map<string, { readonly doc: Doc; readonly chars: number }>();
+  readonly #count: number;
+  readonly #chars: number;
+  readonly #floor: number;
+  #total = 0;
+
+  constructor(limits: StateMemoLimits = {}) {
+    this.#count = limits.count ?? 1024;
+    this.#chars = limits.chars ?? 1024 * 1024;
+    this.#floor = limits.floor ?? 8;
+  }
+
+  /** Characters of state held. */
+  get chars(): number {
+    return this.#total;
+  }
+
+  get size(): number {
+    return this.#docs.size;
+  }
+
+  get(key: string): Doc | undefined {
+    return this.#docs.get(key)?.doc;
+  }
+
+  set(key: string, doc: Doc, chars: number): void {
+    const old = this.#docs.get(key);
+    if (old !== undefined) {
+      this.#docs.delete(key);
+      this.#total -= old.chars;
+    }
+    this.#docs.set(key, { doc, chars });
+    this.#total += chars;
+    while (this.#docs.size > this.#count || (this.#total > this.#chars && this.#docs.size > this.#floor)) {
+      const [oldest, held] = this.#docs.entries().next().value as [string, { readonly chars: number }];
+      this.#docs.delete(oldest);
+      this.#total -= held.chars;
+    }
   }
 }
 

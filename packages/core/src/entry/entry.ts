@@ -10,7 +10,22 @@ import { ROOT_STORE, type EntryFields, type SigInfo, type SubTreeNode, type Tree
 
 /** How many entries' signing bytes are kept (more than one batch holds). */
 const SIGNING_CACHE = 16_384;
-const signingCache = new Map<Entry, Uint8Array>();
+/**
+ * Signing bytes of the entries asked last. Held weakly: the cache never keeps an entry alive
+ * (a long-running node would otherwise pin its last 16,384 entries), and a ring of weak
+ * references bounds how many entries keep their bytes while they live.
+ */
+const signingCache = new WeakMap<Entry, Uint8Array>();
+const signingRing: (WeakRef<Entry> | undefined)[] = new Array(SIGNING_CACHE);
+let signingNext = 0;
+
+function rememberSigningBytes(entry: Entry, bytes: Uint8Array): void {
+  const evicted = signingRing[signingNext]?.deref();
+  if (evicted !== undefined) signingCache.delete(evicted);
+  signingRing[signingNext] = new WeakRef(entry);
+  signingNext = (signingNext + 1) % SIGNING_CACHE;
+  signingCache.set(entry, bytes);
+}
 
 /**
  * A structurally valid entry in canonical form. Build one with {@link EntryBuilder}, or decode
@@ -82,8 +97,7 @@ export class Entry implements EntryFields {
     let bytes = signingCache.get(this);
     if (bytes === undefined) {
       bytes = encodeEntryCbor(this, false);
-      if (signingCache.size >= SIGNING_CACHE) signingCache.delete(signingCache.keys().next().value as Entry);
-      signingCache.set(this, bytes);
+      rememberSigningBytes(this, bytes);
     }
     return bytes;
   }
