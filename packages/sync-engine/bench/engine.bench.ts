@@ -20,11 +20,11 @@ import type { BenchResult } from "@eidetica/bench-kit";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Instance, MemoryBackend, SigningKey, manualClock, seededRandom, systemClock, type Backend, type ID, type ManualClock, type PublicKeyText } from "@eidetica/core";
-import { PROTOCOL_VERSION, answerChallenge, syncHandler, type Address, type SyncResponse } from "@eidetica/protocol";
+import { Instance, MemoryBackend, manualClock, seededRandom, systemClock, type Backend, type ID, type ManualClock } from "@eidetica/core";
 import { SqliteBackend } from "@eidetica/storage-sqlite";
 import { MockTransport, SimNetwork } from "@eidetica/transport-mock";
 import { PeerQueue } from "../src/engine/queue.js";
+import { stubPeer } from "../test/support/stub-peer.js";
 import { Sync, silentLogger } from "../src/index.js";
 
 const COMMITS = 1_000;
@@ -122,30 +122,6 @@ function queueOp(): number {
   return micros.sort((x, y) => x - y)[2] as number;
 }
 
-/** One stub peer: answers a handshake, a pull (it holds what we hold) and each push, keeps nothing. */
-async function stubPeer(network: SimNetwork, i: number, acked: () => void): Promise<{ key: PublicKeyText; address: Address }> {
-  const key = SigningKey.fromSeed(new Uint8Array(32).fill(i + 1));
-  const transport = new MockTransport(network, { name: `stub-${i}`, peerKey: key.publicKey });
-  const random = seededRandom(1_000 + i);
-  await transport.startServer(
-    syncHandler((request): SyncResponse => {
-      switch (request.kind) {
-        case "Handshake": {
-          const { challenge } = request.handshake;
-          const handshake = { deviceId: key.publicKey, publicKey: key.publicKey, displayName: null, protocolVersion: PROTOCOL_VERSION, availableTrees: [] };
-          return { kind: "Handshake", handshake: { ...handshake, challengeResponse: answerChallenge(key, challenge), newChallenge: random.bytes(32) } };
-        }
-        case "SyncTree":
-          return { kind: "Incremental", incremental: { treeId: request.syncTree.treeId, theirTips: request.syncTree.ourTips, missingEntries: [] } };
-        case "SendEntries":
-          acked();
-          return { kind: "Ack" };
-      }
-    }),
-  );
-  return { key: key.publicKey, address: transport.address };
-}
-
 /**
  * Heap growth, in MB, of one engine pushing one database to `count` stub peers: 100 commits,
  * each acknowledged by every peer before the next; real timers, so the cursors are written
@@ -163,13 +139,15 @@ async function heapGrowth(log: (line: string) => void, backend: () => Backend, c
   let acks = 0;
   let wanted = 0;
   let reached = () => {};
-  const acked = () => {
+  const onPush = () => {
     if (++acks === wanted) reached();
   };
-  const peers = [];
-  for (let i = 0; i < count; i++) peers.push(await stubPeer(network, i, acked));
   const commit = (round: number) => db.withTransaction(async (txn) => (await txn.docStore("notes")).set("round", round));
   for (let round = 0; round < 100; round++) await commit(round);
+  // Stubs holding what we hold (so the first sync sends nothing) and keeping only their tips.
+  const holds = await db.tips();
+  const peers = [];
+  for (let i = 0; i < count; i++) peers.push(await stubPeer(network, i, { holds, onPush, remember: false }));
   await gc();
   const before = process.memoryUsage().heapUsed;
   for (const peer of peers) await sync.addPeer(peer.key, { addresses: [peer.address], databases: [db.id] });

@@ -56,13 +56,11 @@ export async function onSomeAddress<T>(context: ClientContext, reach: Reach, pee
 }
 
 /**
- * Pushes to `peer` what it lacks of `db` (relative to its cursor) and moves the cursor. A peer
- * with no cursor yet (we do not know what it holds) is synced both ways instead, which
- * learns it. Returns the number of entries sent.
+ * Pushes to `peer` what it lacks of `db` relative to `cursor` (the tips it is known to hold)
+ * and moves the cursor. Returns the number of entries sent. (A peer with no cursor is synced
+ * both ways instead, by the caller: that learns what it holds.)
  */
-export async function pushDatabase(context: ClientContext, hooks: FlowHooks, reach: Reach, peer: PublicKeyText, db: ID): Promise<number> {
-  const cursor = context.cursors.get(peer, db);
-  if (cursor === undefined) return (await syncWith(context, hooks, reach, peer, db)).sent;
+export async function pushDatabase(context: ClientContext, reach: Reach, peer: PublicKeyText, db: ID, cursor: readonly ID[]): Promise<number> {
   const { backend } = context.instance;
   const ours = await backend.treeTips(db);
   const missing = await missingEntries(backend, db, ours, cursor);

@@ -67,6 +67,8 @@ export class SyncEngine {
   #persistTimer: unknown;
   #stopping = false;
   #failures: FlushFailure[] | undefined;
+  /** Counts flushes: a failure counts against a flush only if its attempt started during it. */
+  #flushEpoch = 0;
 
   /** @internal */
   constructor(context: EngineContext, options: EngineOptions = {}) {
@@ -140,6 +142,7 @@ export class SyncEngine {
   async flush(): Promise<FlushReport> {
     const failed: FlushFailure[] = [];
     this.#failures = failed;
+    this.#flushEpoch++;
     try {
       for (let pass = 0; pass < 1_000; pass++) {
         const unfailed = (queue: PeerQueue, job: Job) => !failed.some((f) => f.peer === queue.peer && f.database === job.database);
@@ -240,6 +243,7 @@ export class SyncEngine {
   async #run(queue: PeerQueue, job: Job): Promise<void> {
     const { client, hooks, metrics } = this.#context;
     const db = job.database;
+    const epoch = this.#flushEpoch;
     if (job.attempts > 0) metrics.retries.inc();
     try {
       if (job.kind === "sync") await syncWith(client, hooks, this.#reach, queue.peer, db);
@@ -253,16 +257,24 @@ export class SyncEngine {
       } else queue.remove(db);
     } catch (thrown) {
       const error = isEideticaError(thrown) ? thrown : new SyncProtocolError("a background sync failed unexpectedly", { cause: thrown });
-      await this.#failed(queue, db, job, error);
+      await this.#failed(queue, db, job, error, epoch);
     }
   }
 
-  /** A push, counted as a sync of the database (status, events) when it sends anything. */
+  /**
+   * A push, counted as a sync of the database (status, events) when it sends anything. A peer
+   * with no cursor yet is synced both ways instead (which reports itself), to learn its tips.
+   */
   async #push(peer: PublicKeyText, db: ID): Promise<void> {
     const { client, hooks } = this.#context;
+    const cursor = client.cursors.get(peer, db);
+    if (cursor === undefined) {
+      await syncWith(client, hooks, this.#reach, peer, db);
+      return;
+    }
     hooks.started(db);
     try {
-      const sent = await pushDatabase(client, hooks, this.#reach, peer, db);
+      const sent = await pushDatabase(client, this.#reach, peer, db, cursor);
       hooks.finished(db, undefined);
       const address = this.#reach.preferred.get(peer);
       if (sent > 0 && address !== undefined) client.events.emit("sync:complete", { peer, database: db, address, received: 0, sent, bootstrap: false });
@@ -274,9 +286,10 @@ export class SyncEngine {
     }
   }
 
-  async #failed(queue: PeerQueue, db: ID, job: Job, error: EideticaError): Promise<void> {
+  async #failed(queue: PeerQueue, db: ID, job: Job, error: EideticaError, epoch: number): Promise<void> {
     const { client } = this.#context;
-    this.#failures?.push({ peer: queue.peer, database: db, error });
+    // An attempt that began before the flush does not count: the flush runs the job again.
+    if (epoch === this.#flushEpoch) this.#failures?.push({ peer: queue.peer, database: db, error });
     if (error.code === "TRANSPORT" && queue.reachable) {
       queue.reachable = false;
       client.events.emit("peer:disconnect", { peer: queue.peer, address: this.#reach.preferred.get(queue.peer), error });
