@@ -23,7 +23,7 @@ describe("faults beside partitions and delivery", () => {
     );
   }, 600_000);
 
-  it("F3: a link toggled at every step; recovery by retries", async () => {
+  it("F3: a link toggled at every step; recovery by retries, and no retry queue above 2 jobs per (peer, database) pair", async () => {
     await everySeed("sim-faults.test.ts", seedsOf(100), (seed) => simulate({ seed, faults: { flapping: true, partitions: true }, recovery: "retry" }), (r) =>
       r.injected.flaps === 0 ? ["I7: nothing flapped"] : [],
     );

@@ -104,6 +104,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
   // F6: each entry becomes visible on a peer once, whatever was delivered twice.
   const seen = new Map<number, Set<string>>();
   const announcedTwice: string[] = [];
+  const queueOverflows: string[] = [];
   cluster.watch((peer) => {
     const ids = seen.get(peer.index) ?? new Set<string>();
     seen.set(peer.index, ids);
@@ -163,6 +164,11 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       injected.flaps++;
     }
     await turns(3);
+    // F3: a retry queue never holds more than 2 jobs per (peer, database) pair it could serve.
+    for (const peer of cluster.peers) {
+      const bound = 2 * (peers - 1);
+      if (peer.sync.engine.pending > bound) queueOverflows.push(`F3: ${peer.name} queued ${peer.sync.engine.pending} jobs, above ${bound}`);
+    }
   }
   // The faults end.
   injected.failedDuringFaults = failures;
@@ -179,7 +185,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
     }
   }
   const report = await checkInvariants(cluster);
-  const violations = [...report.violations, ...announcedTwice.slice(0, 5)];
+  const violations = [...report.violations, ...announcedTwice.slice(0, 5), ...queueOverflows.slice(0, 5)];
   await cluster.close();
   return { seed: options.seed, peers, topology, writes, injected: { ...injected, courier: { ...cluster.courier.counts } }, rounds, entries: report.entries, violations };
 }
