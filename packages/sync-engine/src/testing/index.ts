@@ -2,8 +2,9 @@
  * `@eidetica/sync-engine/testing`: the seeded simulation harness, for this project's tests and
  * yours: many peers on a `SimNetwork` in virtual time, one seed for every choice, faults
  * (partitions, one-way cuts, flapping links, reordered, duplicated and lost pushes, clock
- * skew, churn) and the invariants to check after quiescence. Needs
- * `@eidetica/transport-mock` (a peer dependency).
+ * skew, churn) and the invariants to check after quiescence; while the faults last, no
+ * retry queue may hold more than 2 jobs per peer and database (F3) and no entry may be
+ * announced twice (F6). Needs `@eidetica/transport-mock` (a peer dependency).
  *
  * @example
  * ```ts
