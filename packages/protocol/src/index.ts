@@ -56,3 +56,4 @@ export {
   type SyncHandler,
   type SyncTransport,
 } from "./transport.js";
+export { ForwardingTransport } from "./forwarding.js";

@@ -5,7 +5,7 @@
  * reliability F5). Handshakes and reads go through unchanged.
  */
 import type { Random } from "@eidetica/core";
-import { TRANSPORT_BRAND, type Address, type SendOptions, type SyncHandler, type SyncRequest, type SyncResponse, type SyncTransport } from "@eidetica/protocol";
+import { ForwardingTransport, type Address, type SendOptions, type SyncRequest, type SyncResponse, type SyncTransport } from "@eidetica/protocol";
 
 /** A push held by a {@link Courier}. */
 export interface HeldPush {
@@ -72,45 +72,19 @@ export class CourierQueue {
  * Wraps `inner`: pushes are handed to `queue` (and answered `Ack` / `Count` at once) while
  * `capturing()` says so; everything else, and pushes otherwise, go through `inner`.
  */
-export class Courier implements SyncTransport {
-  readonly [TRANSPORT_BRAND] = true as const;
-  readonly #inner: SyncTransport;
+export class Courier extends ForwardingTransport {
   readonly #queue: CourierQueue;
   readonly #capturing: () => boolean;
 
   constructor(inner: SyncTransport, queue: CourierQueue, capturing: () => boolean) {
-    this.#inner = inner;
+    super(inner);
     this.#queue = queue;
     this.#capturing = capturing;
   }
 
-  get kind(): string {
-    return this.#inner.kind;
-  }
-
-  canHandleAddress(address: Address): boolean {
-    return this.#inner.canHandleAddress(address);
-  }
-
-  startServer(handler: SyncHandler): Promise<void> {
-    return this.#inner.startServer(handler);
-  }
-
-  stopServer(): Promise<void> {
-    return this.#inner.stopServer();
-  }
-
-  isServerRunning(): boolean {
-    return this.#inner.isServerRunning();
-  }
-
-  serverAddress(): Address | undefined {
-    return this.#inner.serverAddress();
-  }
-
-  async sendRequest(address: Address, request: SyncRequest, options?: SendOptions): Promise<SyncResponse> {
-    if (request.kind !== "SendEntries" || !this.#capturing()) return this.#inner.sendRequest(address, request, options);
-    this.#queue.take({ address, request }, this.#inner);
+  override async sendRequest(address: Address, request: SyncRequest, options?: SendOptions): Promise<SyncResponse> {
+    if (request.kind !== "SendEntries" || !this.#capturing()) return this.inner.sendRequest(address, request, options);
+    this.#queue.take({ address, request }, this.inner);
     return request.entries.length <= 1 ? { kind: "Ack" } : { kind: "Count", count: request.entries.length };
   }
 }

@@ -5,15 +5,14 @@
  */
 import { Instance, READ, SigningKey, admin, fromUtf8, idFromRawBytes, seededRandom, utf8, type Database, type Entry, type ID, type Permission, type PublicKeyText } from "@eidetica/core";
 import {
+  ForwardingTransport,
   PROTOCOL_VERSION,
-  TRANSPORT_BRAND,
   newChallenge,
   requestSigningBytes,
   type Address,
   type HandshakeResponse,
   type RequestContext,
   type SendOptions,
-  type SyncHandler,
   type SyncRequest,
   type SyncRequestAuth,
   type SyncResponse,
@@ -198,85 +197,43 @@ export const ALT_KIND = "alt";
  * carried by a MockTransport on the same network under its own node name. Counts the requests
  * it sends, so a test can see which transport carried what.
  */
-export class AltTransport implements SyncTransport {
-  readonly [TRANSPORT_BRAND] = true as const;
-  readonly kind = ALT_KIND;
+export class AltTransport extends ForwardingTransport {
+  override get kind(): string {
+    return ALT_KIND;
+  }
   /** Requests sent through this transport. */
   sent = 0;
-  readonly #inner: MockTransport;
 
   constructor(network: SimNetwork, name: string, peerKey?: PublicKeyText) {
-    this.#inner = new MockTransport(network, { name, ...(peerKey === undefined ? {} : { peerKey }), onHandlerError: () => undefined });
+    super(new MockTransport(network, { name, ...(peerKey === undefined ? {} : { peerKey }), onHandlerError: () => undefined }));
   }
 
   /** This node's alt address, whether or not it serves. */
   get address(): Address {
-    return { transportType: ALT_KIND, address: this.#inner.address.address };
+    return { transportType: ALT_KIND, address: (this.inner as MockTransport).address.address };
   }
 
-  canHandleAddress(address: Address): boolean {
+  override canHandleAddress(address: Address): boolean {
     return address.transportType === ALT_KIND;
   }
 
-  startServer(handler: SyncHandler): Promise<void> {
-    return this.#inner.startServer(handler);
+  override serverAddress(): Address | undefined {
+    return this.inner.isServerRunning() ? this.address : undefined;
   }
 
-  stopServer(): Promise<void> {
-    return this.#inner.stopServer();
-  }
-
-  isServerRunning(): boolean {
-    return this.#inner.isServerRunning();
-  }
-
-  serverAddress(): Address | undefined {
-    return this.#inner.isServerRunning() ? this.address : undefined;
-  }
-
-  sendRequest(address: Address, request: SyncRequest, options?: SendOptions): Promise<SyncResponse> {
+  override sendRequest(address: Address, request: SyncRequest, options?: SendOptions): Promise<SyncResponse> {
     this.sent++;
-    return this.#inner.sendRequest({ transportType: this.#inner.kind, address: address.address }, request, options);
+    return this.inner.sendRequest({ transportType: this.inner.kind, address: address.address }, request, options);
   }
 }
 
 /** Counts the requests a transport sends (wraps it; same kind and addresses). */
-export class CountingTransport implements SyncTransport {
-  readonly [TRANSPORT_BRAND] = true as const;
+export class CountingTransport extends ForwardingTransport {
   sent = 0;
-  readonly #inner: SyncTransport;
 
-  constructor(inner: SyncTransport) {
-    this.#inner = inner;
-  }
-
-  get kind(): string {
-    return this.#inner.kind;
-  }
-
-  canHandleAddress(address: Address): boolean {
-    return this.#inner.canHandleAddress(address);
-  }
-
-  startServer(handler: SyncHandler): Promise<void> {
-    return this.#inner.startServer(handler);
-  }
-
-  stopServer(): Promise<void> {
-    return this.#inner.stopServer();
-  }
-
-  isServerRunning(): boolean {
-    return this.#inner.isServerRunning();
-  }
-
-  serverAddress(): Address | undefined {
-    return this.#inner.serverAddress();
-  }
-
-  sendRequest(address: Address, request: SyncRequest, options?: SendOptions): Promise<SyncResponse> {
+  override sendRequest(address: Address, request: SyncRequest, options?: SendOptions): Promise<SyncResponse> {
     this.sent++;
-    return this.#inner.sendRequest(address, request, options);
+    return super.sendRequest(address, request, options);
   }
 }
 
