@@ -63,7 +63,7 @@ describe("ForwardingTransport", () => {
   it("a subclass overrides one call and keeps the rest", async () => {
     const { inner, calls } = recorder();
     class Failing extends ForwardingTransport {
-      override async sendRequest(): Promise<SyncResponse> {
+      override async sendRequest(_address: Address, _request: SyncRequest): Promise<SyncResponse> {
         return { kind: "Error", message: "unavailable: held by the test" };
       }
     }
