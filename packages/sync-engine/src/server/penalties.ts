@@ -38,7 +38,10 @@ export function subjectOf(context: RequestContext, provenKey?: PublicKeyText): s
   const key = provenKey ?? context.peerKey;
   if (key !== undefined) return `key:${key}`;
   const address = context.remoteAddress;
-  return address === undefined ? `transport:${context.transportType}` : `address:${address.transportType}:${address.address}`;
+  if (address === undefined) return `transport:${context.transportType}`;
+  // An HTTP client's source port changes with each connection: count its host.
+  const host = address.transportType === "http" ? address.address.replace(/:\d+$/, "") : address.address;
+  return `address:${address.transportType}:${host}`;
 }
 
 /** @internal */
