@@ -40,11 +40,14 @@ export function signRequest(key: SigningKey, host: string, body: Uint8Array, clo
 /** Checks request proofs: signature, freshness (±60 s) and single use of each nonce. */
 export class RequestVerifier {
   readonly #clock: Clock;
+  readonly #max: number;
   /** Nonces seen, with the time they may be forgotten, oldest first. */
   readonly #nonces = new Map<string, number>();
 
-  constructor(clock: Clock) {
+  /** `maxNonces`: how many recent proofs are remembered at most; past it requests are refused until some expire. */
+  constructor(clock: Clock, options: { readonly maxNonces?: number } = {}) {
     this.#clock = clock;
+    this.#max = options.maxNonces ?? MAX_REMEMBERED_NONCES;
   }
 
   /**
@@ -80,7 +83,7 @@ export class RequestVerifier {
     this.#forget(now);
     const seen = `${key} ${nonce}`;
     if (this.#nonces.has(seen)) throw new RequestAuthError("a replayed request proof");
-    if (this.#nonces.size >= MAX_REMEMBERED_NONCES) throw new RequestAuthError("too many recent requests to remember; retry");
+    if (this.#nonces.size >= this.#max) throw new RequestAuthError("too many recent requests to remember; retry");
     this.#nonces.set(seen, at + 2 * AUTH_WINDOW_MS);
     return key as PublicKeyText;
   }

@@ -6,7 +6,7 @@
 import { createServer, type Server } from "node:http";
 import type { Socket } from "node:net";
 import type { Clock } from "@eidetica/core";
-import type { SyncHandler } from "@eidetica/protocol";
+import { encodeResponse, wireError, type SyncHandler } from "@eidetica/protocol";
 import fastify, { type FastifyInstance } from "fastify";
 import { RequestVerifier } from "./auth.js";
 import { eideticaSync } from "./plugin.js";
@@ -82,6 +82,8 @@ export async function startHttpServer(
     bodyLimit: 4 * 1024 * 1024,
     trustProxy: false,
   });
+  // Anything but POST /api/v0: a typed 404 that names no route (fastify's default names it).
+  app.setNotFoundHandler((_request, reply) => reply.code(404).type("application/json").send(encodeResponse(wireError("not_found", "no such endpoint"))));
   await app.register(eideticaSync, { handler, verifier: new RequestVerifier(clock), onHandlerError });
   await app.listen({ host: where.host, port: where.port });
   const bound = app.server.address();
