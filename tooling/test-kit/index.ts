@@ -5,3 +5,4 @@
 export { fcParams, seedHint, soak, testSeed } from "./seed.js";
 export { expectCode } from "./errors.js";
 export { readmeExamples, sourceOf } from "./readme.js";
+export { chance, mutateBytes, mutateStructure, pick, respell, type Json, type Rng } from "./mutate.js";
