@@ -57,6 +57,18 @@ export async function startHttpServer(
       },
       handle,
     );
+    // A request Node cannot parse (bad framing, a lying Content-Length), too slow, or with
+    // oversized headers: a typed reply with the fitting status, then the connection closes.
+    server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
+      if (!socket.writable || socket.writableEnded) {
+        socket.destroy();
+        return;
+      }
+      const [status, text] =
+        error.code === "ERR_HTTP_REQUEST_TIMEOUT" ? [408, "Request Timeout"] : error.code === "HPE_HEADER_OVERFLOW" ? [431, "Request Header Fields Too Large"] : [400, "Bad Request"];
+      const body = encodeResponse(wireError("bad_request", status === 408 ? "the request took too long" : "the request could not be parsed"));
+      socket.end(`HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    });
     server.on("connection", (socket: Socket) => {
       const from = socket.remoteAddress ?? "unknown";
       const count = (open.get(from) ?? 0) + 1;
