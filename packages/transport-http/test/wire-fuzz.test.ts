@@ -2,16 +2,17 @@
  * Wire fuzz against a live server (reliability 2.1, 2.3): 10,000 seeded mutations of valid
  * requests per run, structure-aware and byte-level, with harmless re-spellings, wrong content
  * types, bodies over 4 MiB, and lying `Content-Length` headers over raw sockets, sent to a real
- * `Sync` handler on fastify. Over the run: no crash and no unhandled rejection, the served
+ * `Sync` handler on fastify, half of them signed by a peer that has handshaken (so mutated
+ * pushes reach verification). Over the run: no crash and no unhandled rejection, the served
  * database's entries unchanged, every reply a typed answer (a `SyncResponse`, or an `Error`
  * with a known code and a 4xx status), and a valid request right after each one succeeds.
  * Replay a failing run with `EIDETICA_SEED=<seed>`; `FUZZ_CASES` sets how many.
  */
-import { Instance, LIMITS, seededRandom, write, type Database } from "@eidetica/core";
+import { Instance, LIMITS, SigningKey, seededRandom, systemClock, utf8, write, type Database } from "@eidetica/core";
 import { decodeResponse, encodeRequest, parseWireError, type SyncRequest } from "@eidetica/protocol";
 import { Sync, silentLogger } from "@eidetica/sync-engine";
 import { chance, mutateBytes, mutateStructure, pick, respell, testSeed } from "@eidetica/test-kit";
-import { HttpTransport } from "@eidetica/transport-http";
+import { HttpTransport, signRequest } from "@eidetica/transport-http";
 import { request } from "undici";
 import { afterAll, describe, expect, it } from "vitest";
 import { rawSocket, until } from "./support/http.js";
@@ -70,12 +71,19 @@ describe("wire fuzz against a live HTTP server", () => {
       { kind: "SendEntries", entries: entries.slice(0, 3) },
     ];
     const texts = corpus.map((r) => encodeRequest(r));
+    const valid = corpus[0] as SyncRequest;
     const before = await digest(instance, db);
     const client = new HttpTransport();
+    // Half the cases are signed by a key that has handshaken, so mutated pushes get past
+    // "who are you" and into verification (and must still store nothing).
+    const fuzzer = SigningKey.fromSeed(new Uint8Array(32).fill(5));
+    const signer = new HttpTransport({ signingKey: fuzzer });
+    const hello = { ...valid, handshake: { ...(valid as Extract<SyncRequest, { kind: "Handshake" }>).handshake, deviceId: fuzzer.publicKey, publicKey: fuzzer.publicKey } } as SyncRequest;
+    expect((await signer.sendRequest(address, hello)).kind).toBe("Handshake");
+    await signer.stopServer();
     const rng = seededRandom(seed);
     const problems: string[] = [];
-    const counts = { structure: 0, bytes: 0, respelled: 0, contentType: 0, oversize: 0, lying: 0, refused: 0 };
-    const valid = corpus[0] as SyncRequest;
+    const counts = { structure: 0, bytes: 0, respelled: 0, contentType: 0, oversize: 0, lying: 0, refused: 0, signed: 0, verified: 0 };
 
     for (let i = 0; i < CASES && problems.length < 5; i++) {
       const base = pick(rng, texts);
@@ -114,10 +122,17 @@ describe("wire fuzz against a live HTTP server", () => {
           counts.bytes++;
           body = mutateBytes(rng, base);
         }
+        const headers: Record<string, string> = { "content-type": contentType };
+        if (chance(rng, 2)) {
+          counts.signed++;
+          Object.assign(headers, signRequest(fuzzer, hostPort, typeof body === "string" ? utf8(body) : body, systemClock, rng));
+        }
         try {
-          const reply = await request(`http://${hostPort}/api/v0`, { method: "POST", body, headers: { "content-type": contentType } });
+          const reply = await request(`http://${hostPort}/api/v0`, { method: "POST", body, headers });
           const text = await reply.body.text();
           if (reply.statusCode !== 200) counts.refused++;
+          // A push that reached verification and failed it: the handler's `rejected`.
+          if (reply.statusCode === 200 && text.startsWith('{"Error":"rejected: ')) counts.verified++;
           const problem = typedProblem(reply.statusCode, text);
           if (problem !== undefined) problems.push(`${where}: ${problem}`);
         } catch (error) {
