@@ -33,6 +33,10 @@ export class ForwardingTransport implements SyncTransport {
     return this.inner.kind;
   }
 
+  get maxMessageBytes(): number | undefined {
+    return this.inner.maxMessageBytes;
+  }
+
   canHandleAddress(address: Address): boolean {
     return this.inner.canHandleAddress(address);
   }

@@ -20,6 +20,11 @@ export interface RequestContext {
   readonly transportType: string;
   /** The peer's key when the transport authenticated it (iroh does), else undefined. */
   readonly peerKey: PublicKeyText | undefined;
+  /**
+   * The largest response this transport carries back, when below the protocol's 4 MiB (iroh
+   * keeps Eidetica v0's 1 MiB). A handler pages its answers under it.
+   */
+  readonly maxMessageBytes?: number;
 }
 
 /** The server side: answers one decoded request. Must not throw (errors become `Error`). */
@@ -51,6 +56,11 @@ export interface SyncTransport {
   readonly [TRANSPORT_BRAND]: true;
   /** The transport kind, used in addresses: `"http"`, `"iroh"`, `"sim"`. */
   readonly kind: string;
+  /**
+   * The largest message this transport sends, when below the protocol's 4 MiB (iroh: 1 MiB,
+   * for Eidetica v0 peers). Senders page requests under it.
+   */
+  readonly maxMessageBytes?: number | undefined;
   /** True if this transport can reach `address`. */
   canHandleAddress(address: Address): boolean;
   /** Starts serving `handler`; rejects with a `TransportError` if it cannot. */

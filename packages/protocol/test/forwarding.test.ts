@@ -20,6 +20,7 @@ function recorder() {
   const inner: SyncTransport = {
     [TRANSPORT_BRAND]: true,
     kind: "rec",
+    maxMessageBytes: 1_048_576,
     canHandleAddress: (address) => (calls.push(["canHandleAddress", address]), address.transportType === "rec"),
     startServer: async (handler) => void (calls.push(["startServer", handler]), (running = true)),
     stopServer: async () => void (calls.push(["stopServer"]), (running = false)),
@@ -39,6 +40,7 @@ describe("ForwardingTransport", () => {
     const wrapped = new ForwardingTransport(inner);
     expect(isSyncTransport(wrapped)).toBe(true);
     expect(wrapped.kind).toBe("rec");
+    expect(wrapped.maxMessageBytes).toBe(1_048_576);
     expect(wrapped.canHandleAddress(address)).toBe(true);
     expect(wrapped.canHandleAddress({ transportType: "http", address: "x" })).toBe(false);
     const handler: SyncHandler = syncHandler(() => ({ kind: "Ack" }));

@@ -1,5 +1,5 @@
 /** {@link TransportManager}: several transports at once, each request routed by address kind. */
-import { InvalidStateError } from "@eidetica/core";
+import { InvalidStateError, LIMITS } from "@eidetica/core";
 import { isSyncTransport, type Address, type SendOptions, type SyncHandler, type SyncRequest, type SyncResponse, type SyncTransport } from "@eidetica/protocol";
 import { NoTransportError } from "./errors.js";
 
@@ -44,6 +44,12 @@ export class TransportManager {
   /** True if some transport can reach `address`. */
   canReach(address: Address): boolean {
     return this.forAddress(address) !== undefined;
+  }
+
+  /** The largest message the transport for `address` sends: the protocol's 4 MiB, or less. */
+  maxMessageBytes(address: Address): number {
+    const limit = this.forAddress(address)?.maxMessageBytes;
+    return limit === undefined ? LIMITS.messageBytes : Math.min(limit, LIMITS.messageBytes);
   }
 
   /**

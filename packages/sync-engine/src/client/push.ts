@@ -3,7 +3,7 @@
  * lacks is everything outside the ancestor closure of its tips, sent parents first in pages
  * under the message limit.
  */
-import { LIMITS, LimitExceededError, missingEntries, type Entry, type ID } from "@eidetica/core";
+import { LimitExceededError, missingEntries, type Entry, type ID } from "@eidetica/core";
 import { encodeRequest, entryWireBytes, fitEntries } from "@eidetica/protocol";
 import { SyncProtocolError } from "../errors.js";
 import type { Connection } from "./connect.js";
@@ -22,10 +22,11 @@ export async function sendEntries(context: ClientContext, connection: Connection
   let missing = entries;
   let sent = 0;
   const total = missing.length;
+  const limit = context.transports.maxMessageBytes(connection.address);
   while (missing.length > 0) {
-    const page = fitEntries(missing, ENVELOPE_BYTES);
+    const page = fitEntries(missing, ENVELOPE_BYTES, limit);
     const first = missing[0];
-    if (page.length === 0 && first !== undefined) throw new LimitExceededError("messageBytes", LIMITS.messageBytes, ENVELOPE_BYTES + entryWireBytes(first));
+    if (page.length === 0 && first !== undefined) throw new LimitExceededError("messageBytes", limit, ENVELOPE_BYTES + entryWireBytes(first));
     const response = await send(context, connection.address, { kind: "SendEntries", entries: page }, options);
     if (response.kind !== "Ack" && response.kind !== "Count") throw new SyncProtocolError(`the peer answered a push with ${response.kind}`);
     sent += page.length;

@@ -44,15 +44,17 @@ export class PageCache {
   }
 
   /**
-   * The longest prefix of `list` that fits a response whose other parts take `envelopeBytes`,
-   * remembering the rest for the peer's next request.
+   * The longest prefix of `list` that fits a response whose other parts take `envelopeBytes`
+   * (under this cache's limit, or `maxBytes` if the transport carries less), remembering the
+   * rest for the peer's next request.
    * @throws {LimitExceededError} `messageBytes` if not even the first entry fits (an entry whose
    *   JSON form is above the limit cannot be sent in this protocol).
    */
-  page(db: ID, ourTips: readonly ID[], peerTips: readonly ID[], list: readonly Entry[], envelopeBytes: number, now: number): Entry[] {
-    const page = fitEntries(list, envelopeBytes, this.#limit);
+  page(db: ID, ourTips: readonly ID[], peerTips: readonly ID[], list: readonly Entry[], envelopeBytes: number, now: number, maxBytes?: number): Entry[] {
+    const limit = Math.min(this.#limit, maxBytes ?? this.#limit);
+    const page = fitEntries(list, envelopeBytes, limit);
     const first = list[0];
-    if (page.length === 0 && first !== undefined) throw new LimitExceededError("messageBytes", this.#limit, envelopeBytes + entryWireBytes(first));
+    if (page.length === 0 && first !== undefined) throw new LimitExceededError("messageBytes", limit, envelopeBytes + entryWireBytes(first));
     if (page.length < list.length) {
       const next = keyOf(db, ourTips, tipsAfter(peerTips, page));
       this.#remembered.delete(next);

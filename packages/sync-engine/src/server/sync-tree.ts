@@ -21,7 +21,7 @@ export async function handleSyncTree(context: ServerContext, request: SyncTreeRe
   const db = request.treeId;
   if (!(await serves(context, db))) return wireError("not_found", notFoundText(db));
   const database = await context.instance.openDatabase(db);
-  const response = request.ourTips.length === 0 ? await bootstrap(context, database, request, proven, transport) : await incremental(context, database, request, proven);
+  const response = request.ourTips.length === 0 ? await bootstrap(context, database, request, proven, transport) : await incremental(context, database, request, proven, transport);
   if (response.kind === "Bootstrap" || response.kind === "Incremental") {
     await trackRelationship(context, db, request.peerPubkey, proven, transport);
     // The peer holds what it named (the tips we hold): pushes to it start from there.
@@ -34,14 +34,14 @@ export async function handleSyncTree(context: ServerContext, request: SyncTreeRe
   return response;
 }
 
-async function incremental(context: ServerContext, db: Database, request: SyncTreeRequest, proven: ReadonlySet<PublicKeyText>): Promise<SyncResponse> {
+async function incremental(context: ServerContext, db: Database, request: SyncTreeRequest, proven: ReadonlySet<PublicKeyText>, transport: RequestContext): Promise<SyncResponse> {
   const auth = await db.auth();
   if (readNeedsKey(auth) && !anyReader(auth, proven)) return wireError("not_found", notFoundText(db.id));
   const now = context.clock.nowMillis();
   const ours = await db.tips();
   const missing = await context.pages.missing(context.instance.backend, db.id, ours, request.ourTips, now);
   const envelope = responseWireBytes({ kind: "Incremental", incremental: { treeId: db.id, theirTips: ours, missingEntries: [] } });
-  const page = context.pages.page(db.id, ours, request.ourTips, missing, envelope, now);
+  const page = context.pages.page(db.id, ours, request.ourTips, missing, envelope, now, transport.maxMessageBytes);
   return { kind: "Incremental", incremental: { treeId: db.id, theirTips: ours, missingEntries: page } };
 }
 
@@ -63,7 +63,7 @@ async function bootstrap(
   const rest = all.filter((entry) => entry.id !== db.id);
   const empty = { kind: "Bootstrap" as const, bootstrap: { treeId: db.id, rootEntry: root, allEntries: [], ...decision } };
   // The root travels in its own field; the page continues after it.
-  const page = context.pages.page(db.id, ours, [db.id], rest, responseWireBytes(empty), now);
+  const page = context.pages.page(db.id, ours, [db.id], rest, responseWireBytes(empty), now, transport.maxMessageBytes);
   return { kind: "Bootstrap", bootstrap: { ...empty.bootstrap, allEntries: page } };
 }
 
