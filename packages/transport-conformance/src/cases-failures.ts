@@ -39,9 +39,9 @@ function throwingHandler(how: "sync" | "async"): SyncHandler {
 }
 
 /** Registers the failure cases; `h` gives the current test's harness. */
-export function failureCases(h: () => Harness): void {
-  it("rejects a request above 4 MiB with a typed error before the handler sees it, and keeps serving", async () => {
-    const entries = sizedEntries(LIMITS.messageBytes + 1024, "request");
+export function failureCases(h: () => Harness, limit: number = LIMITS.messageBytes): void {
+  it("rejects a request above the limit with a typed error before the handler sees it, and keeps serving", async () => {
+    const entries = sizedEntries(limit + 1024, "request");
     const a = await h().peer();
     const b = await h().peer();
     expectTooLarge(await rejection(a.transport.sendRequest(b.address, { kind: "SendEntries", entries })));
@@ -49,8 +49,8 @@ export function failureCases(h: () => Harness): void {
     await stillServing(a, b);
   });
 
-  it("never delivers a response above 4 MiB as a success, and keeps serving", async () => {
-    const big = incrementalOf(sizedEntries(LIMITS.messageBytes + 1024, "response"));
+  it("never delivers a response above the limit as a success, and keeps serving", async () => {
+    const big = incrementalOf(sizedEntries(limit + 1024, "response"));
     const a = await h().peer();
     const b = await h().peer((request) => (request.kind === "SendEntries" ? big : standardResponse(request)));
     const outcome = await a.transport.sendRequest(b.address, conformanceFixtures().sendEntries).then(

@@ -1,5 +1,5 @@
 /** {@link runTransportConformance}: registers the whole suite in the calling vitest file. */
-import { InvalidStateError } from "@eidetica/core";
+import { InvalidStateError, LIMITS } from "@eidetica/core";
 import { afterEach, beforeEach, describe } from "vitest";
 import { cancelCases } from "./cases-cancel.js";
 import { failureCases } from "./cases-failures.js";
@@ -11,7 +11,7 @@ import type { TransportConformanceOptions } from "./types.js";
 /**
  * Registers the `SyncTransport` conformance suite in the current vitest file: server
  * lifecycle, round trips of every message kind in both directions, 100 concurrent requests,
- * payloads up to just under 4 MiB, over-limit messages, failing handlers, unreachable and
+ * payloads up to just under 4 MiB (or the transport's `maxMessageBytes`), over-limit messages, failing handlers, unreachable and
  * stopped peers, aborts, timeouts, and leaks after stop. `setup` runs before every test and
  * its `teardown` after it, once every transport of the test has stopped.
  *
@@ -41,8 +41,9 @@ export function runTransportConformance(options: TransportConformanceOptions): v
       return harness;
     };
     describe("server lifecycle", () => lifecycleCases(h));
-    describe("requests", () => requestCases(h));
-    describe("failures", () => failureCases(h));
+    const limit = Math.min(options.maxMessageBytes ?? LIMITS.messageBytes, LIMITS.messageBytes);
+    describe("requests", () => requestCases(h, limit));
+    describe("failures", () => failureCases(h, limit));
     describe("cancellation and cleanup", () => cancelCases(h, options));
   });
 }

@@ -52,6 +52,12 @@ export interface TransportConformanceOptions {
    */
   readonly failFastMs?: number;
   /**
+   * The largest message the transport carries, if below the protocol's 4 MiB (iroh keeps
+   * Eidetica v0's 1 MiB): the payload cases go up to just under it, and the over-limit cases
+   * just past it. Default 4 MiB.
+   */
+  readonly maxMessageBytes?: number;
+  /**
    * Compare `process.getActiveResourcesInfo()` before a test's transports start and after they
    * stop (no socket, server or timer may remain). Default true; turn it off only for a
    * transport that keeps a process-wide pool on purpose, and say so in its README.
