@@ -1,0 +1,164 @@
+/**
+ * The serving side of {@link IrohTransport}: each accepted connection's bidirectional streams,
+ * one request each, read to EOF (at most 1 MiB, within the stream timeout), handled, and
+ * answered on the same stream, which is then finished. At most `maxStreamsPerPeer` streams of
+ * one peer run at once; more are reset. Nothing is left unanswered: an undecodable request or
+ * one over the limit gets an `Error`, a slow one a reset.
+ */
+import { formatPublicKey, isEideticaError, utf8, type PublicKeyText } from "@eidetica/core";
+import { decodeRequest, encodeResponse, wireError, type RequestContext, type SyncHandler, type SyncRequest, type SyncResponse } from "@eidetica/protocol";
+import type { BiStream, Connection } from "@number0/iroh";
+import { fromWire, toWire } from "./binding.js";
+
+/** The transport kind and address type of iroh. */
+export const IROH_KIND = "iroh";
+/** Eidetica v0's cap on one iroh message, kept for Rust peers. */
+export const IROH_MESSAGE_BYTES = 1024 * 1024;
+/** Stream reset codes: the peer had too many streams open; the request took too long. */
+export const RESET_TOO_MANY_STREAMS = 1n;
+export const RESET_TIMEOUT = 2n;
+
+/** Limits of the serving side. */
+export interface IrohServerLimits {
+  /** Streams of one peer handled at once; more are reset. Default 32. */
+  readonly maxStreamsPerPeer?: number;
+  /** Time to read a whole request from its stream, in milliseconds. Default 30,000. */
+  readonly streamTimeoutMs?: number;
+}
+
+/** @internal What the serving side counts. */
+export interface ServingStats {
+  streams: number;
+  refusedStreams: number;
+  timedOut: number;
+}
+
+/** @internal Serves one handler over accepted connections. */
+export class IrohServing {
+  readonly #handler: SyncHandler;
+  readonly #limits: IrohServerLimits;
+  readonly #onHandlerError: (error: unknown) => void;
+  readonly #open = new Map<PublicKeyText, number>();
+  readonly #connections = new Set<Connection>();
+  readonly stats: ServingStats = { streams: 0, refusedStreams: 0, timedOut: 0 };
+
+  constructor(handler: SyncHandler, limits: IrohServerLimits, onHandlerError: (error: unknown) => void) {
+    this.#handler = handler;
+    this.#limits = limits;
+    this.#onHandlerError = onHandlerError;
+  }
+
+  /** Serves a connection's streams until it closes. */
+  async serve(connection: Connection): Promise<void> {
+    const idBytes = Uint8Array.from(connection.remoteId().toBytes());
+    const peer = formatPublicKey(idBytes);
+    const context: RequestContext = {
+      transportType: IROH_KIND,
+      remoteAddress: { transportType: IROH_KIND, address: connection.remoteId().toString() },
+      peerKey: peer,
+      maxMessageBytes: IROH_MESSAGE_BYTES,
+    };
+    this.#connections.add(connection);
+    try {
+      for (;;) {
+        let stream: BiStream;
+        try {
+          stream = await connection.acceptBi();
+        } catch {
+          return; // the connection closed
+        }
+        const open = this.#open.get(peer) ?? 0;
+        if (open >= (this.#limits.maxStreamsPerPeer ?? 32)) {
+          this.stats.refusedStreams++;
+          void stream.send.reset(RESET_TOO_MANY_STREAMS).catch(() => undefined);
+          void stream.recv.stop(RESET_TOO_MANY_STREAMS).catch(() => undefined);
+          continue;
+        }
+        this.#open.set(peer, open + 1);
+        this.stats.streams++;
+        void this.#answer(stream, context).finally(() => {
+          const left = (this.#open.get(peer) ?? 1) - 1;
+          if (left === 0) this.#open.delete(peer);
+          else this.#open.set(peer, left);
+        });
+      }
+    } finally {
+      this.#connections.delete(connection);
+    }
+  }
+
+  /** Closes every connection being served. */
+  closeAll(): void {
+    for (const connection of this.#connections) connection.close(0n, []);
+    this.#connections.clear();
+  }
+
+  async #answer(stream: BiStream, context: RequestContext): Promise<void> {
+    let bytes: Uint8Array;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      const read = stream.recv.readToEnd(IROH_MESSAGE_BYTES);
+      const late = new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), this.#limits.streamTimeoutMs ?? 30_000)));
+      const outcome = await Promise.race([read, late]);
+      if (outcome === "late") {
+        this.stats.timedOut++;
+        read.catch(() => undefined);
+        await stream.recv.stop(RESET_TIMEOUT).catch(() => undefined);
+        await stream.send.reset(RESET_TIMEOUT).catch(() => undefined);
+        return;
+      }
+      bytes = fromWire(outcome);
+    } catch (error) {
+      // Over the limit (or the stream broke): answer with a typed error if the peer still listens.
+      await this.#invalid(error, context);
+      await stream.recv.stop(0n).catch(() => undefined);
+      await this.#send(stream, wireError("limit_exceeded", `a request above ${IROH_MESSAGE_BYTES} bytes, or a stream that broke`));
+      return;
+    } finally {
+      if (timer !== undefined) clearTimeout(timer);
+    }
+    let request: SyncRequest;
+    try {
+      request = decodeRequest(bytes);
+    } catch (error) {
+      await this.#invalid(error, context);
+      await this.#send(stream, wireError("bad_request", `invalid request: ${isEideticaError(error) ? error.message : "malformed message"}`));
+      return;
+    }
+    let response: SyncResponse;
+    try {
+      response = await this.#handler.handle(request, context);
+    } catch (error) {
+      this.#onHandlerError(error);
+      response = wireError("internal", "internal error");
+    }
+    await this.#send(stream, response);
+  }
+
+  async #invalid(error: unknown, context: RequestContext): Promise<void> {
+    try {
+      await this.#handler.invalidRequest?.(error, context);
+    } catch (hookError) {
+      this.#onHandlerError(hookError);
+    }
+  }
+
+  async #send(stream: BiStream, response: SyncResponse): Promise<void> {
+    let text: unknown;
+    try {
+      text = encodeResponse(response);
+      if (typeof text !== "string") throw new TypeError("the handler returned something that is not a SyncResponse");
+    } catch (error) {
+      this.#onHandlerError(error);
+      text = encodeResponse(wireError("internal", "internal error"));
+    }
+    let body = utf8(text as string);
+    if (body.length > IROH_MESSAGE_BYTES) body = utf8(encodeResponse(wireError("limit_exceeded", `the response would be above ${IROH_MESSAGE_BYTES} bytes`)));
+    try {
+      await stream.send.writeAll(toWire(body));
+      await stream.send.finish();
+    } catch {
+      // The peer went away or reset the stream: nobody is left to answer.
+    }
+  }
+}
