@@ -19,8 +19,13 @@ export const IROH_STATE = "iroh";
 export async function irohSecretKey(store: PeerStore, identity?: SigningKey, random?: Random): Promise<Uint8Array> {
   const kept = store.transports.get(IROH_STATE) as { readonly secret_key?: unknown } | undefined;
   if (typeof kept?.secret_key === "string") {
-    const bytes = fromBase64(kept.secret_key);
-    if (bytes.length === 32) return bytes;
+    let bytes: Uint8Array | undefined;
+    try {
+      bytes = fromBase64(kept.secret_key);
+    } catch {
+      bytes = undefined; // not base64: damaged, made again below
+    }
+    if (bytes?.length === 32) return bytes;
   }
   const fresh = identity?.seed() ?? (random === undefined ? crypto.getRandomValues(new Uint8Array(32)) : random.bytes(32));
   await store.transports.set(IROH_STATE, { secret_key: toBase64(fresh) });

@@ -103,8 +103,11 @@ export class IrohServing {
       if (outcome === "late") {
         this.stats.timedOut++;
         read.catch(() => undefined);
-        await stream.recv.stop(RESET_TIMEOUT).catch(() => undefined);
+        // The pending read holds the receive side (the binding serializes calls on a stream):
+        // reset the send side, which the peer sees at once, and ask the receive side to stop
+        // without waiting for it.
         await stream.send.reset(RESET_TIMEOUT).catch(() => undefined);
+        void stream.recv.stop(RESET_TIMEOUT).catch(() => undefined);
         return;
       }
       bytes = fromWire(outcome);
