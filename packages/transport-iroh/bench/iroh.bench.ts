@@ -18,7 +18,7 @@ import { HttpTransport } from "@eidetica/transport-http";
 import { IrohTransport, fromWire, toWire } from "../src/index.js";
 
 type Make = (instance: Instance) => SyncTransport;
-const iroh: Make = (instance) => new IrohTransport({ secretKey: instance.deviceKey.seed(), relay: "disabled", bind: ["127.0.0.1:0"] });
+const iroh: Make = (instance) => new IrohTransport({ secretKey: instance.deviceKey.seed(), relay: "disabled", bind: ["127.0.0.1:0", "[::1]:0"] });
 const http: Make = (instance) => new HttpTransport({ bind: "127.0.0.1:0", signingKey: instance.deviceKey });
 
 async function peer(seed: number, make: Make) {
@@ -56,7 +56,7 @@ async function bootstrapRates(entries: number, log: (line: string) => void): Pro
 
 async function requestLatency(): Promise<number> {
   const server = await peer(3, iroh);
-  const client = new IrohTransport({ secretKey: new Uint8Array(32).fill(4), relay: "disabled", bind: ["127.0.0.1:0"] });
+  const client = new IrohTransport({ secretKey: new Uint8Array(32).fill(4), relay: "disabled", bind: ["127.0.0.1:0", "[::1]:0"] });
   const request = { kind: "SendEntries" as const, entries: [] };
   for (let i = 0; i < 50; i++) await client.sendRequest(server.address, request);
   const times: number[] = [];

@@ -49,7 +49,7 @@ export interface IrohTransportOptions {
  *
  * @example
  * ```ts
- * const transport = new IrohTransport({ secretKey: instance.deviceKey.seed(), relay: "disabled", bind: ["127.0.0.1:0"] });
+ * const transport = new IrohTransport({ secretKey: instance.deviceKey.seed(), relay: "disabled", bind: ["127.0.0.1:0", "[::1]:0"] });
  * const sync = await Sync.create(instance, { transports: [transport] });
  * await sync.startServers();
  * ```

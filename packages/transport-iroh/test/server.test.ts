@@ -43,6 +43,7 @@ async function rawConnection(ticket: string, seed: number): Promise<Connection> 
   presetMinimal(builder);
   builder.relayMode(RelayMode.disabled());
   builder.bindAddr("127.0.0.1:0");
+  builder.bindAddr("[::1]:0");
   builder.secretKey(toWire(seedOf(seed)));
   const endpoint = await builder.bind();
   cleanups.push(() => endpoint.close());
