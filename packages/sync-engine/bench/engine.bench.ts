@@ -25,6 +25,7 @@ import { SqliteBackend } from "@eidetica/storage-sqlite";
 import { MockTransport, SimNetwork } from "@eidetica/transport-mock";
 import { PeerQueue } from "../src/engine/queue.js";
 import { stubPeer } from "../test/support/stub-peer.js";
+import { commitToVisible } from "../src/testing/index.js";
 import { Sync, silentLogger } from "../src/index.js";
 
 const COMMITS = 1_000;
@@ -71,30 +72,13 @@ async function pushLatency(log: (line: string) => void): Promise<number[]> {
   await b.sync.bootstrap(a.sync.createTicket(db.id), { settings: { syncOnCommit: true, intervalSeconds: null } });
   await a.sync.addPeer(b.instance.id, { addresses: [b.transport.address], databases: [db.id] });
   await a.sync.start();
-  // The entry's ID is known only when the commit returns, and the push may land before that.
-  const landed = new Set<ID>();
-  let waiting: { id: ID; resolve: () => void } | undefined;
-  b.instance.onWrite((event) => {
-    for (const id of event.ids) {
-      landed.add(id);
-      if (waiting?.id === id) waiting.resolve();
-    }
-  });
-  const times: number[] = [];
-  for (let round = -50; round < COMMITS; round++) {
-    const start = performance.now();
-    const id = await db.withTransaction(async (txn) => (await txn.docStore("notes")).set("round", round));
-    if (!landed.has(id)) await new Promise<void>((resolve) => (waiting = { id, resolve }));
-    if (!(await b.instance.backend.hasEntry(id))) throw new Error("announced but not stored");
-    if (round >= 0) times.push(performance.now() - start);
-    landed.clear();
-  }
+  const times = await commitToVisible(db, b.instance, COMMITS);
   const report = await a.sync.flush();
   if (!report.ok) throw new Error("the engine did not drain");
   await a.sync.close();
   await b.sync.close();
   log(`push latency: ${COMMITS.toLocaleString("en-US")} commits pushed A -> B`);
-  return times.sort((x, y) => x - y);
+  return times;
 }
 
 /** Microseconds for one add + next + remove on a queue that holds a few other jobs. */

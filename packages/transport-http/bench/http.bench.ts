@@ -9,9 +9,10 @@
  *   B, pushed by A's engine (push on commit), 1,000 commits one after another.
  */
 import { measureRate, type BenchResult } from "@eidetica/bench-kit";
-import { Instance, SigningKey, seededRandom, type ID } from "@eidetica/core";
+import { Instance, SigningKey, seededRandom } from "@eidetica/core";
 import { appendSignedChain, pipelineTexts, verifyPipeline } from "@eidetica/core/workloads";
 import { Sync, silentLogger } from "@eidetica/sync-engine";
+import { commitToVisible } from "@eidetica/sync-engine/testing";
 import { HttpTransport } from "../src/index.js";
 
 const ENTRIES = 100_000;
@@ -62,27 +63,12 @@ async function pushLatency(log: (line: string) => void): Promise<number[]> {
   await b.sync.bootstrap(a.sync.createTicket(db.id), { settings: { syncOnCommit: true, intervalSeconds: null } });
   await a.sync.addPeer(b.instance.id, { addresses: [b.address], databases: [db.id] });
   await a.sync.start();
-  const landed = new Set<ID>();
-  let waiting: { id: ID; resolve: () => void } | undefined;
-  b.instance.onWrite((event) => {
-    for (const id of event.ids) {
-      landed.add(id);
-      if (waiting?.id === id) waiting.resolve();
-    }
-  });
-  const times: number[] = [];
-  for (let round = -50; round < COMMITS; round++) {
-    const start = performance.now();
-    const id = await db.withTransaction(async (txn) => (await txn.docStore("notes")).set("round", round));
-    if (!landed.has(id)) await new Promise<void>((resolve) => (waiting = { id, resolve }));
-    if (round >= 0) times.push(performance.now() - start);
-    landed.clear();
-  }
+  const times = await commitToVisible(db, b.instance, COMMITS);
   if (!(await a.sync.flush()).ok) throw new Error("the engine did not drain");
   log(`push latency over HTTP: ${COMMITS.toLocaleString("en-US")} commits pushed A -> B`);
   await a.sync.close();
   await b.sync.close();
-  return times.sort((x, y) => x - y);
+  return times;
 }
 
 export async function httpBenchmarks(log: (line: string) => void): Promise<BenchResult[]> {

@@ -5,7 +5,8 @@
  * gets the entries). Every request is signed with the node's device key, so pushes are
  * accepted from proven peers only.
  */
-import { Instance, READ, SigningKey, seededRandom, write, type Database, type ID } from "@eidetica/core";
+import { Instance, READ, SigningKey, seededRandom, write, type Database } from "@eidetica/core";
+import { whenStored } from "@eidetica/sync-engine/testing";
 import { Sync, silentLogger, type BootstrapPendingError } from "@eidetica/sync-engine";
 import { HttpTransport } from "@eidetica/transport-http";
 import { afterEach, describe, expect, it } from "vitest";
@@ -28,21 +29,6 @@ async function node(seed: number) {
 
 const note = (db: Database, key: string, value: string | number) => db.withTransaction(async (txn) => (await txn.docStore("notes")).set(key, value));
 
-/** Resolves when `instance` stores entry `id`. */
-function arrives(instance: Instance, id: ID): Promise<void> {
-  return new Promise((resolve) => {
-    const off = instance.onWrite((event) => {
-      if (!event.ids.includes(id)) return;
-      off();
-      resolve();
-    });
-    void instance.backend.hasEntry(id).then((held) => {
-      if (!held) return;
-      off();
-      resolve();
-    });
-  });
-}
 
 async function failure(promise: Promise<unknown>): Promise<{ code: string; requestId?: string }> {
   return promise.then(
@@ -84,9 +70,9 @@ describe("sync over HTTP", () => {
     await bob.sync.start();
     for (let i = 0; i < 5; i++) {
       const there = await note(db, "a", i);
-      await arrives(bob.instance, there);
+      await whenStored(bob.instance, there);
       const back = await note(copy, "b", i);
-      await arrives(alice.instance, back);
+      await whenStored(alice.instance, back);
     }
     expect((await copy.storeState("notes")).toPlain()).toEqual({ a: 4, b: 4 });
     expect((await alice.sync.flush()).ok).toBe(true);

@@ -7,9 +7,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Instance, seededRandom, wireEntryLength, write, type Database, type ID } from "@eidetica/core";
+import { Instance, seededRandom, wireEntryLength, write, type Database } from "@eidetica/core";
 import { appendSignedChain } from "@eidetica/core/workloads";
 import { SqliteBackend } from "@eidetica/storage-sqlite";
+import { whenStored } from "@eidetica/sync-engine/testing";
 import { Sync, silentLogger } from "@eidetica/sync-engine";
 import { IROH_MESSAGE_BYTES, IrohTransport, irohSecretKey } from "@eidetica/transport-iroh";
 import { afterEach, describe, expect, it } from "vitest";
@@ -34,21 +35,6 @@ async function node(instance: Instance) {
 const fresh = async (seed: number) => node(await Instance.create({ random: seededRandom(seed) }));
 const note = (db: Database, key: string, value: number) => db.withTransaction(async (txn) => (await txn.docStore("notes")).set(key, value));
 
-function arrives(instance: Instance, id: ID): Promise<void> {
-  return new Promise((resolve) => {
-    const off = instance.onWrite((event) => {
-      if (!event.ids.includes(id)) return;
-      off();
-      resolve();
-    });
-    void instance.backend.hasEntry(id).then((held) => {
-      if (held) {
-        off();
-        resolve();
-      }
-    });
-  });
-}
 
 describe("sync over iroh", () => {
   it("bootstraps 5,000 entries (well above 1 MiB) in pages under 1 MiB, then syncs both ways", async () => {
@@ -84,8 +70,8 @@ describe("sync over iroh", () => {
     await alice.sync.start();
     await bob.sync.start();
     for (let i = 0; i < 5; i++) {
-      await arrives(bob.instance, await note(db, "a", i));
-      await arrives(alice.instance, await note(copy, "b", i));
+      await whenStored(bob.instance, await note(db, "a", i));
+      await whenStored(alice.instance, await note(copy, "b", i));
     }
     expect((await copy.storeState("notes")).toPlain()).toEqual({ a: 4, b: 4 });
     // Bob's pushes were accepted: the key iroh proved is the key his handshake claimed.

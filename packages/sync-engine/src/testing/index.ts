@@ -20,3 +20,4 @@ export { Courier, CourierQueue, type CourierCounts, type HeldPush } from "./cour
 export { checkInvariants, type InvariantReport } from "./invariants.js";
 export { simulate, type FaultPlan, type SimulationOptions, type SimulationReport } from "./simulate.js";
 export { edgesOf, type Topology } from "./topology.js";
+export { commitToVisible, whenStored } from "./latency.js";
