@@ -21,6 +21,12 @@ export interface RequestContext {
   /** The peer's key when the transport authenticated it (iroh does), else undefined. */
   readonly peerKey: PublicKeyText | undefined;
   /**
+   * True when `peerKey` is the key of the peer's network endpoint, which a peer may keep apart
+   * from its device key (an Eidetica v0 node's iroh key): a handshake claiming another key is
+   * then unproven rather than a contradiction. Default false (the key is the device key).
+   */
+  readonly endpointKey?: boolean;
+  /**
    * The largest response this transport carries back, when below the protocol's 4 MiB (iroh
    * keeps Eidetica v0's 1 MiB). A handler pages its answers under it.
    */

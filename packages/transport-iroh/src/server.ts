@@ -56,6 +56,8 @@ export class IrohServing {
       transportType: IROH_KIND,
       remoteAddress: { transportType: IROH_KIND, address: connection.remoteId().toString() },
       peerKey: peer,
+      // Eidetica v0 nodes keep their iroh key apart from their device key.
+      endpointKey: true,
       maxMessageBytes: IROH_MESSAGE_BYTES,
     };
     this.#connections.add(connection);

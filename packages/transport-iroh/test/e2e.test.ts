@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Instance, seededRandom, wireEntryLength, write, type Database } from "@eidetica/core";
+import { Instance, SigningKey, seededRandom, wireEntryLength, write, type Database } from "@eidetica/core";
 import { appendSignedChain } from "@eidetica/core/workloads";
 import { SqliteBackend } from "@eidetica/storage-sqlite";
 import { whenStored } from "@eidetica/sync-engine/testing";
@@ -76,6 +76,26 @@ describe("sync over iroh", () => {
     expect((await copy.storeState("notes")).toPlain()).toEqual({ a: 4, b: 4 });
     // Bob's pushes were accepted: the key iroh proved is the key his handshake claimed.
     expect(alice.instance.peerStats(bob.instance.id).stored).toBeGreaterThanOrEqual(5);
+  }, 60_000);
+
+  it("a node whose iroh key is not its device key (as Eidetica v0 keeps it) can read over iroh, not push", async () => {
+    const alice = await fresh(6);
+    const instance = await Instance.create({ random: seededRandom(7) });
+    const sync = await Sync.create(instance, { logger: silentLogger });
+    syncs.push(sync);
+    sync.addTransport(new IrohTransport({ ...loopback, secretKey: new Uint8Array(32).fill(77) }));
+    const db = await alice.instance.createDatabase({ name: "public" });
+    await db.withTransaction(async (txn) => (await txn.settings()).setGlobalKey({ permission: write(10), status: "Active" }));
+    await note(db, "x", 1);
+    await alice.sync.enableSync(db.id);
+    const boot = await sync.bootstrap(alice.sync.createTicket(db.id));
+    expect((await boot.db.storeState("notes")).toPlain()).toEqual({ x: 1 });
+    // Its signed reads prove its device key; its iroh key proves nothing more, so pushes over it are refused.
+    expect(alice.sync.store.peers.has(SigningKey.fromSeed(new Uint8Array(32).fill(77)).publicKey)).toBe(false);
+    const local = await note(boot.db, "y", 2);
+    const refused = await sync.syncWithPeer(alice.address, db.id).then(() => undefined, (error: unknown) => error as { code: string });
+    expect(refused?.code).toBe("AUTH_REQUIRED");
+    expect(await alice.instance.backend.hasEntry(local)).toBe(false);
   }, 60_000);
 
   it("a restart keeps the node id: the secret key is kept in the peer store", async () => {

@@ -18,7 +18,10 @@ export async function handleHandshake(context: ServerContext, request: Handshake
     );
   }
   const claimed = request.publicKey;
-  if (request.deviceId !== claimed || (transport.peerKey !== undefined && transport.peerKey !== claimed)) {
+  // A transport proving an endpoint key (iroh) leaves a different device key unproven: the
+  // handshake is answered but not recorded, so such a peer may read but not push.
+  const contradicted = transport.peerKey !== undefined && transport.peerKey !== claimed && transport.endpointKey !== true;
+  if (request.deviceId !== claimed || contradicted) {
     await context.penalties.invalid(subjectOf(transport), "handshake key contradicts the transport's proof");
     return wireError("auth_failed", "the handshake's key is not the key the transport authenticated");
   }
