@@ -13,7 +13,8 @@
  * ```
  * @packageDocumentation
  */
-export { ALPN, IrohTransport, type IrohTransportOptions } from "./transport.js";
+export { IrohTransport, type IrohTransportOptions } from "./transport.js";
+export { ALPN } from "./connections.js";
 export { IROH_KIND, IROH_MESSAGE_BYTES, RESET_TIMEOUT, RESET_TOO_MANY_STREAMS, type IrohServerLimits } from "./server.js";
 export { IROH_STATE, irohSecretKey } from "./identity.js";
 export { fromWire, toWire } from "./binding.js";

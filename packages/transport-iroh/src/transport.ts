@@ -12,13 +12,11 @@ import {
   type SyncResponse,
   type SyncTransport,
 } from "@eidetica/protocol";
-import type { BiStream, Connection, Endpoint } from "@number0/iroh";
+import type { BiStream, Endpoint } from "@number0/iroh";
 import { fromWire, iroh, toWire, type Iroh } from "./binding.js";
+import { ALPN, IrohConnections, describe } from "./connections.js";
 import { InvalidIrohAddressError } from "./errors.js";
 import { IROH_KIND, IROH_MESSAGE_BYTES, IrohServing, type IrohServerLimits } from "./server.js";
-
-/** The ALPN of Eidetica v0 sync. */
-export const ALPN = "eidetica/v0";
 
 /** Options of {@link IrohTransport}. */
 export interface IrohTransportOptions {
@@ -63,11 +61,12 @@ export class IrohTransport implements SyncTransport {
   #endpoint: Promise<Endpoint> | undefined;
   #accepting: Promise<void> | undefined;
   #serving: IrohServing | undefined;
-  readonly #connections = new Map<string, Promise<Connection>>();
+  readonly #connections: IrohConnections;
 
   constructor(options: IrohTransportOptions) {
     if (options.secretKey.length !== 32) throw new InvalidIrohAddressError(`an iroh secret key has 32 bytes, not ${options.secretKey.length}`);
     this.#options = { ...options, secretKey: options.secretKey.slice() };
+    this.#connections = new IrohConnections(async () => ({ endpoint: await this.#endpointNow(), iroh: this.#module as Iroh }), options.connectTimeoutMs ?? 10_000);
   }
 
   /** True for `iroh` addresses. */
@@ -157,7 +156,7 @@ export class IrohTransport implements SyncTransport {
     });
     let stream: { reset(): void } | undefined;
     const exchange = (async () => {
-      const connection = await this.#connection(address.address);
+      const connection = await this.#connections.get(address.address);
       let bi: BiStream | undefined;
       try {
         bi = await connection.openBi();
@@ -165,7 +164,7 @@ export class IrohTransport implements SyncTransport {
         await bi.send.writeAll(toWire(body));
         await bi.send.finish();
       } catch (error) {
-        this.#forget(address.address, connection);
+        this.#connections.forget(address.address, connection);
         throw new TransportError(`the connection to the peer broke: ${describe(error)}`, "closed", { cause: error });
       }
       let reply: number[];
@@ -173,7 +172,7 @@ export class IrohTransport implements SyncTransport {
         reply = await bi.recv.readToEnd(IROH_MESSAGE_BYTES);
       } catch (error) {
         const tooLong = /too ?long|TooLong|exceed/i.test(describe(error));
-        if (!tooLong) this.#forget(address.address, connection);
+        if (!tooLong) this.#connections.forget(address.address, connection);
         throw new TransportError(tooLong ? `a response above iroh's limit of ${IROH_MESSAGE_BYTES} bytes` : `the stream broke: ${describe(error)}`, tooLong ? "too_large" : "closed", { cause: error });
       }
       try {
@@ -249,54 +248,4 @@ export class IrohTransport implements SyncTransport {
       })();
     }
   }
-
-  /** A kept connection to the endpoint of `ticket`, or a new one within the connect timeout. */
-  async #connection(ticket: string): Promise<Connection> {
-    const kept = this.#connections.get(ticket);
-    if (kept !== undefined) {
-      const connection = await kept.catch(() => undefined);
-      if (connection !== undefined && connection.closeReason() === null) return connection;
-      this.#connections.delete(ticket);
-    }
-    const connecting = this.#connect(ticket);
-    this.#connections.set(ticket, connecting);
-    connecting.catch(() => this.#connections.delete(ticket));
-    return connecting;
-  }
-
-  async #connect(ticket: string): Promise<Connection> {
-    const endpoint = await this.#endpointNow();
-    const m = this.#module as Iroh;
-    let target;
-    try {
-      target = m.EndpointTicket.fromString(ticket).endpointAddr();
-    } catch (error) {
-      throw new TransportError(`not an iroh endpoint ticket: ${ticket.slice(0, 40)}`, "unreachable", { cause: error });
-    }
-    const ms = this.#options.connectTimeoutMs ?? 10_000;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const attempt = endpoint.connect(target, toWire(utf8(ALPN)));
-    try {
-      return await Promise.race([
-        attempt,
-        new Promise<never>((_resolve, reject) => (timer = setTimeout(() => reject(new TransportError(`no iroh connection within ${ms} ms`, "unreachable")), ms))),
-      ]);
-    } catch (error) {
-      attempt.then((late) => late.close(0n, []), () => undefined);
-      if (error instanceof TransportError) throw error;
-      throw new TransportError(`cannot connect to the iroh peer: ${describe(error)}`, "unreachable", { cause: error });
-    } finally {
-      if (timer !== undefined) clearTimeout(timer);
-    }
-  }
-
-  #forget(ticket: string, connection: Connection): void {
-    void this.#connections.get(ticket)?.then((kept) => {
-      if (kept === connection) this.#connections.delete(ticket);
-    }, () => undefined);
-  }
-}
-
-function describe(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "";
 }
