@@ -1,6 +1,8 @@
 /**
  * Benchmarks of sync over iroh on loopback, relays off (`pnpm bench`), beside HTTP measured
- * in the same run: both peers in this process, every entry verified before it is stored.
+ * in the same run. The serving peer runs in a worker thread, with its own event loop as a
+ * separate node has (the binding converts bytes on the main thread of each side); the
+ * bootstrapping peer runs here, and verifies every entry before it is stored.
  *
  * - bootstrap_iroh_entries_per_s@10000 / @100000: a fresh peer bootstraps a database of that
  *   many pipeline-shaped entries, in pages under iroh's 1 MiB; bootstrap_http_… the same over
@@ -9,10 +11,10 @@
  * - iroh_wire_conversion_ms_per_mib: the binding takes bytes as number[]: 1 MiB converted
  *   there and back, the cost every message pays on each side.
  */
+import { Worker } from "node:worker_threads";
 import { measureMillis, type BenchResult } from "@eidetica/bench-kit";
 import { Instance, seededRandom } from "@eidetica/core";
 import type { SyncTransport } from "@eidetica/protocol";
-import { appendSignedChain } from "@eidetica/core/workloads";
 import { Sync, silentLogger } from "@eidetica/sync-engine";
 import { HttpTransport } from "@eidetica/transport-http";
 import { IrohTransport, fromWire, toWire } from "../src/index.js";
@@ -28,29 +30,45 @@ async function peer(seed: number, make: Make) {
   return { instance, sync, address: sync.serverAddresses()[0]! };
 }
 
-/** One server database of `entries`, bootstrapped by a fresh peer over each transport. */
+/** A message from the serving worker. */
+type FromWorker = { readonly ready: true } | { readonly ticket: string; readonly total: number } | { readonly stopped: true };
+
+/**
+ * A database of `entries`, served from a worker thread (see server-worker.ts) over HTTP and
+ * then over iroh, each bootstrapped by a fresh peer on this thread.
+ */
 async function bootstrapRates(entries: number, log: (line: string) => void): Promise<{ iroh: number; http: number }> {
-  const source = await Instance.create({ random: seededRandom(1) });
-  const db = await source.createDatabase({ name: "bench" });
-  log(`building a ${entries.toLocaleString("en-US")}-entry database…`);
-  await appendSignedChain(db, entries - 1);
-  await db.withTransaction(async (txn) => (await txn.settings()).setGlobalKey({ permission: { level: "Read" }, status: "Active" }));
-  const total = await source.backend.countEntries(db.id);
+  log(`building a ${entries.toLocaleString("en-US")}-entry database in the serving worker…`);
+  const worker = new Worker(new URL("./server-worker.mjs", import.meta.url), { workerData: { entries } });
+  const inbox: FromWorker[] = [];
+  let wake: (() => void) | undefined;
+  worker.on("message", (message: FromWorker) => {
+    inbox.push(message);
+    wake?.();
+  });
+  const failed = new Promise<never>((_resolve, reject) => worker.once("error", reject));
+  const next = async (): Promise<FromWorker> => {
+    while (inbox.length === 0) await Promise.race([new Promise<void>((resolve) => (wake = resolve)), failed]);
+    return inbox.shift() as FromWorker;
+  };
+  await next();
   const rates: Record<string, number> = {};
   for (const [name, make] of [["http", http], ["iroh", iroh]] as const) {
-    const sync = await Sync.create(source, { transports: [make(source)], logger: silentLogger });
-    await sync.startServers();
-    await sync.enableSync(db.id);
+    worker.postMessage({ serve: name });
+    const served = await next();
+    if (!("ticket" in served)) throw new Error("the worker did not serve");
     const client = await peer(2, make);
     const start = performance.now();
-    const result = await client.sync.bootstrap(sync.createTicket(db.id));
+    const result = await client.sync.bootstrap(served.ticket);
     const seconds = (performance.now() - start) / 1000;
-    if (result.received !== total) throw new Error(`${name}: bootstrap received ${result.received} of ${total}`);
-    log(`bootstrap over ${name}: ${total.toLocaleString("en-US")} entries in ${seconds.toFixed(1)} s`);
-    rates[name] = total / seconds;
+    if (result.received !== served.total) throw new Error(`${name}: bootstrap received ${result.received} of ${served.total}`);
+    log(`bootstrap over ${name}: ${served.total.toLocaleString("en-US")} entries in ${seconds.toFixed(1)} s`);
+    rates[name] = served.total / seconds;
     await client.sync.close();
-    await sync.close();
   }
+  worker.postMessage({ stop: true });
+  await next();
+  await worker.terminate();
   return { iroh: rates["iroh"] as number, http: rates["http"] as number };
 }
 
