@@ -57,3 +57,4 @@ export {
   type SyncTransport,
 } from "./transport.js";
 export { ForwardingTransport } from "./forwarding.js";
+export { answerRequest, errorBytes, reportInvalid, type Answer, type AnswerOptions } from "./serve.js";

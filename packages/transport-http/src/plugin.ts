@@ -8,16 +8,7 @@
  */
 import type { IncomingMessage } from "node:http";
 import { LIMITS, isEideticaError } from "@eidetica/core";
-import {
-  decodeRequest,
-  encodeResponse,
-  wireError,
-  type RequestContext,
-  type SyncHandler,
-  type SyncRequest,
-  type SyncResponse,
-  type WireErrorCode,
-} from "@eidetica/protocol";
+import { answerRequest, encodeResponse, reportInvalid, wireError, type RequestContext, type SyncHandler, type WireErrorCode } from "@eidetica/protocol";
 import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply } from "fastify";
 import { RequestVerifier } from "./auth.js";
 import { HTTP_KIND, socketAddress } from "./address.js";
@@ -44,11 +35,11 @@ function contextOf(raw: IncomingMessage, peerKey: RequestContext["peerKey"]): Re
 }
 
 /** A decode failure's HTTP status: 400 not JSON, 413 over a limit, 422 not a request. */
-function statusOf(error: unknown): { status: number; code: WireErrorCode } {
+function statusOf(error: unknown): number {
   const code = isEideticaError(error) ? error.code : "MALFORMED";
-  if (code === "MALFORMED") return { status: 400, code: "bad_request" };
-  if (code === "LIMIT_EXCEEDED") return { status: 413, code: "limit_exceeded" };
-  return { status: 422, code: "bad_request" };
+  if (code === "MALFORMED") return 400;
+  if (code === "LIMIT_EXCEEDED") return 413;
+  return 422;
 }
 
 /**
@@ -88,38 +79,13 @@ export const eideticaSync: FastifyPluginAsync<EideticaSyncPluginOptions> = async
     try {
       peerKey = options.verifier.verify(header, request.headers.host ?? "", bytes);
     } catch (error) {
-      await invalid(options.handler, error, contextOf(request.raw, undefined), onHandlerError);
+      await reportInvalid(options.handler, error, contextOf(request.raw, undefined), onHandlerError);
       return refuse(reply, 401, "auth_failed", isEideticaError(error) ? error.message : "the request proof failed");
     }
-    const context = contextOf(request.raw, peerKey);
-    let decoded: SyncRequest;
-    try {
-      decoded = decodeRequest(bytes);
-    } catch (error) {
-      await invalid(options.handler, error, context, onHandlerError);
-      const { status, code } = statusOf(error);
-      return refuse(reply, status, code, `invalid request: ${isEideticaError(error) ? error.message : "malformed message"}`);
-    }
-    let text: string;
-    try {
-      const response: SyncResponse = await options.handler.handle(decoded, context);
-      const encoded: unknown = encodeResponse(response);
-      if (typeof encoded !== "string") throw new TypeError("the handler returned something that is not a SyncResponse");
-      text = encoded;
-    } catch (error) {
-      onHandlerError(error);
-      text = encodeResponse(wireError("internal", "internal error"));
-    }
-    if (Buffer.byteLength(text) > LIMITS.messageBytes) text = encodeResponse(wireError("limit_exceeded", `the response would be above ${LIMITS.messageBytes} bytes`));
-    return reply.code(200).type("application/json").send(text);
+    const answer = await answerRequest(options.handler, bytes, contextOf(request.raw, peerKey), { onHandlerError });
+    const status = answer.invalid === undefined ? 200 : statusOf(answer.invalid);
+    // Over a decoder limit: the same refusal as a body over the size limit.
+    if (status === 413) return refuse(reply, 413, "limit_exceeded", `invalid request: ${(answer.invalid as Error).message}`);
+    return reply.code(status).type("application/json").send(Buffer.from(answer.bytes.buffer, answer.bytes.byteOffset, answer.bytes.byteLength));
   });
 };
-
-/** Tells the handler of an invalid request (its penalties); a hook that throws is reported, never raised. */
-async function invalid(handler: SyncHandler, error: unknown, context: RequestContext, onHandlerError: (error: unknown) => void): Promise<void> {
-  try {
-    await handler.invalidRequest?.(error, context);
-  } catch (hookError) {
-    onHandlerError(hookError);
-  }
-}

@@ -5,8 +5,8 @@
  * one peer run at once; more are reset. Nothing is left unanswered: an undecodable request or
  * one over the limit gets an `Error`, a slow one a reset.
  */
-import { formatPublicKey, isEideticaError, utf8, type PublicKeyText } from "@eidetica/core";
-import { decodeRequest, encodeResponse, wireError, type RequestContext, type SyncHandler, type SyncRequest, type SyncResponse } from "@eidetica/protocol";
+import { formatPublicKey, type PublicKeyText } from "@eidetica/core";
+import { answerRequest, errorBytes, reportInvalid, type RequestContext, type SyncHandler } from "@eidetica/protocol";
 import type { BiStream, Connection } from "@number0/iroh";
 import { fromWire, toWire } from "./binding.js";
 
@@ -115,52 +115,20 @@ export class IrohServing {
       bytes = fromWire(outcome);
     } catch (error) {
       // Over the limit (or the stream broke): answer with a typed error if the peer still listens.
-      await this.#invalid(error, context);
+      await reportInvalid(this.#handler, error, context, this.#onHandlerError);
       await stream.recv.stop(0n).catch(() => undefined);
-      await this.#send(stream, wireError("limit_exceeded", `a request above ${IROH_MESSAGE_BYTES} bytes, or a stream that broke`));
+      await this.#send(stream, errorBytes("limit_exceeded", `a request above ${IROH_MESSAGE_BYTES} bytes, or a stream that broke`));
       return;
     } finally {
       if (timer !== undefined) clearTimeout(timer);
     }
-    let request: SyncRequest;
-    try {
-      request = decodeRequest(bytes);
-    } catch (error) {
-      await this.#invalid(error, context);
-      await this.#send(stream, wireError("bad_request", `invalid request: ${isEideticaError(error) ? error.message : "malformed message"}`));
-      return;
-    }
-    let response: SyncResponse;
-    try {
-      response = await this.#handler.handle(request, context);
-    } catch (error) {
-      this.#onHandlerError(error);
-      response = wireError("internal", "internal error");
-    }
-    await this.#send(stream, response);
+    const answer = await answerRequest(this.#handler, bytes, context, { maxBytes: IROH_MESSAGE_BYTES, onHandlerError: this.#onHandlerError });
+    await this.#send(stream, answer.bytes);
   }
 
-  async #invalid(error: unknown, context: RequestContext): Promise<void> {
+  async #send(stream: BiStream, bytes: Uint8Array): Promise<void> {
     try {
-      await this.#handler.invalidRequest?.(error, context);
-    } catch (hookError) {
-      this.#onHandlerError(hookError);
-    }
-  }
-
-  async #send(stream: BiStream, response: SyncResponse): Promise<void> {
-    let text: unknown;
-    try {
-      text = encodeResponse(response);
-      if (typeof text !== "string") throw new TypeError("the handler returned something that is not a SyncResponse");
-    } catch (error) {
-      this.#onHandlerError(error);
-      text = encodeResponse(wireError("internal", "internal error"));
-    }
-    let body = utf8(text as string);
-    if (body.length > IROH_MESSAGE_BYTES) body = utf8(encodeResponse(wireError("limit_exceeded", `the response would be above ${IROH_MESSAGE_BYTES} bytes`)));
-    try {
-      await stream.send.writeAll(toWire(body));
+      await stream.send.writeAll(toWire(bytes));
       await stream.send.finish();
     } catch {
       // The peer went away or reset the stream: nobody is left to answer.

@@ -3,19 +3,17 @@ import { InvalidStateError, isEideticaError, utf8, type PublicKeyText } from "@e
 import {
   TRANSPORT_BRAND,
   TransportError,
-  decodeRequest,
+  answerRequest,
   decodeResponse,
   encodeRequest,
-  encodeResponse,
-  wireError,
   type Address,
+  type Answer,
   type RequestContext,
   type SendOptions,
   type SyncHandler,
   type SyncRequest,
   type SyncResponse,
   type SyncTransport,
-  type WireErrorCode,
 } from "@eidetica/protocol";
 import type { SimNetwork } from "./network.js";
 import { SIM_KIND } from "./types.js";
@@ -127,40 +125,11 @@ export class MockTransport implements SyncTransport {
     }
   }
 
-  async #serve(handler: SyncHandler, bytes: Uint8Array, from: SimNode): Promise<Encoded> {
+  async #serve(handler: SyncHandler, bytes: Uint8Array, from: SimNode): Promise<Answer> {
     const context: RequestContext = { remoteAddress: { transportType: SIM_KIND, address: from.name }, transportType: SIM_KIND, peerKey: from.peerKey };
-    let request: SyncRequest;
-    try {
-      request = decodeRequest(bytes);
-    } catch (error) {
-      try {
-        await handler.invalidRequest?.(error, context);
-      } catch (hookError) {
-        this.#onHandlerError(hookError);
-      }
-      return errorAnswer("bad_request", `invalid request: ${peerSafe(error)}`);
-    }
-    try {
-      const response = await handler.handle(request, context);
-      const text: unknown = encodeResponse(response);
-      if (typeof text !== "string") throw new InvalidStateError("the handler returned something that is not a SyncResponse");
-      return { kind: response.kind, bytes: utf8(text) };
-    } catch (error) {
-      this.#onHandlerError(error);
-      return errorAnswer("internal", "internal error");
-    }
+    // The wire enforces the network's own size limit on the answer.
+    return answerRequest(handler, bytes, context, { maxBytes: Number.POSITIVE_INFINITY, onHandlerError: this.#onHandlerError });
   }
-}
-
-/** A response's kind and encoded bytes. */
-interface Encoded {
-  readonly kind: string;
-  readonly bytes: Uint8Array;
-}
-
-/** An encoded `Error` response, `<code>: <message>`. */
-function errorAnswer(code: WireErrorCode, message: string): Encoded {
-  return { kind: "Error", bytes: utf8(encodeResponse(wireError(code, message))) };
 }
 
 /** A message safe to show a peer: an `EideticaError`'s own message, else a generic one. */
