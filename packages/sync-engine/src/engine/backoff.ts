@@ -11,6 +11,9 @@ export interface BackoffOptions {
   readonly jitter?: number;
 }
 
+const DEFAULT_MAX_MS = 64_000;
+const DEFAULT_JITTER = 0.2;
+
 /** A uniform float in [0, 1) from 4 random bytes. */
 function uniform(random: Random): number {
   const [a = 0, b = 0, c = 0, d = 0] = random.bytes(4);
@@ -29,8 +32,13 @@ function uniform(random: Random): number {
  */
 export function backoffDelay(attempt: number, random: Random, options: BackoffOptions = {}): number {
   const first = options.firstMs ?? 2_000;
-  const max = options.maxMs ?? 64_000;
-  const jitter = options.jitter ?? 0.2;
+  const max = options.maxMs ?? DEFAULT_MAX_MS;
+  const jitter = options.jitter ?? DEFAULT_JITTER;
   const base = Math.min(max, first * 2 ** Math.max(0, attempt - 1));
   return Math.round(base * (1 - jitter + 2 * jitter * uniform(random)));
+}
+
+/** The longest wait {@link backoffDelay} can give with `options`: the largest delay at its highest jitter. */
+export function longestBackoff(options: BackoffOptions = {}): number {
+  return (options.maxMs ?? DEFAULT_MAX_MS) * (1 + (options.jitter ?? DEFAULT_JITTER));
 }

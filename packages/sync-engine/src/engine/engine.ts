@@ -7,7 +7,7 @@
  */
 import { isEideticaError, type EideticaError, type ID, type PublicKeyText, type WriteEvent } from "@eidetica/core";
 import { SyncProtocolError } from "../errors.js";
-import { backoffDelay } from "./backoff.js";
+import { backoffDelay, longestBackoff } from "./backoff.js";
 import { pushDatabase, syncWith, type Reach } from "./deliver.js";
 import { AntiEntropy } from "./anti-entropy.js";
 import type { EngineContext, EngineOptions, FlushFailure, FlushReport } from "./options.js";
@@ -57,7 +57,7 @@ export class SyncEngine {
     this.#armPersist();
     const now = this.#now();
     const wall = this.#context.client.clock.nowMillis();
-    const longest = (this.#options.backoff?.maxMs ?? 64_000) * (1 + (this.#options.backoff?.jitter ?? 0.2));
+    const longest = longestBackoff(this.#options.backoff);
     for (const retry of store.retries.list()) {
       // Stored on the wall clock (the monotonic one restarts with the process); a clock that
       // moved back while we were down never holds a retry longer than the longest backoff.
