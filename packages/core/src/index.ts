@@ -41,6 +41,7 @@ export { LIMITS, type LimitName, type Limits } from "./limits.js";
 
 export { manualClock, systemClock, type Clock, type ManualClock } from "./util/clock.js";
 export { Mutex } from "./util/mutex.js";
+export { WeightedLru, type WeightedLruLimits } from "./util/weighted-lru.js";
 export { randomU64, randomUuidV4, seededRandom, systemRandom, type Random } from "./util/random.js";
 export { bytesEqual, compareUtf8, concatBytes, fromHex, fromUtf8, toHex, utf8 } from "./util/bytes.js";
 export { fromBase64, toBase64 } from "./util/base64.js";

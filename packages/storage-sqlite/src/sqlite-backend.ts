@@ -21,6 +21,7 @@ import {
   VERIFICATION_CODES,
   compareByHeightThenId,
   compareIds,
+  WeightedLru,
   decodeEntryCbor,
   type AncestorsOptions,
   type Backend,
@@ -66,10 +67,7 @@ export class SqliteBackend implements Backend {
   readonly path: string;
   readonly #db: Database.Database;
   readonly #sql: Statements;
-  readonly #entries = new Map<ID, Entry>();
-  readonly #entryCacheSize: number;
-  readonly #entryCacheBytes: number;
-  #entryBytes = 0;
+  readonly #entries: WeightedLru<ID, Entry>;
   readonly #stateRows: number;
   #closed = false;
   #droppedStateWrites = 0;
@@ -78,8 +76,8 @@ export class SqliteBackend implements Backend {
     this.path = path;
     this.#db = db;
     this.#sql = prepareStatements(db);
-    this.#entryCacheSize = options.entryCacheSize ?? 10_000;
-    this.#entryCacheBytes = options.entryCacheBytes ?? 16 * 1024 * 1024;
+    // The entry added last stays whatever its size (floor 1).
+    this.#entries = new WeightedLru({ count: options.entryCacheSize ?? 10_000, weight: options.entryCacheBytes ?? 16 * 1024 * 1024, floor: 1 });
     this.#stateRows = options.stateCacheRows ?? 10_000;
   }
 
@@ -133,23 +131,12 @@ export class SqliteBackend implements Backend {
   }
 
   #remember(entry: Entry): void {
-    const old = this.#entries.get(entry.id);
-    if (old !== undefined) {
-      this.#entries.delete(entry.id);
-      this.#entryBytes -= old.encodedLength;
-    }
-    this.#entries.set(entry.id, entry);
-    this.#entryBytes += entry.encodedLength;
-    while (this.#entries.size > this.#entryCacheSize || (this.#entryBytes > this.#entryCacheBytes && this.#entries.size > 1)) {
-      const [, oldest] = this.#entries.entries().next().value as [ID, Entry];
-      this.#entries.delete(oldest.id);
-      this.#entryBytes -= oldest.encodedLength;
-    }
+    this.#entries.set(entry.id, entry, entry.encodedLength);
   }
 
   /** The entries kept decoded in memory now: how many, and their encoded size in bytes. */
   get entryCache(): { readonly entries: number; readonly bytes: number } {
-    return { entries: this.#entries.size, bytes: this.#entryBytes };
+    return { entries: this.#entries.size, bytes: this.#entries.weight };
   }
 
   #decode(id: ID, bytes: Uint8Array): Entry {
@@ -270,7 +257,6 @@ export class SqliteBackend implements Backend {
   /** Forgets decoded entries, so the next reads re-check the file (for tests and repairs). */
   dropEntryCache(): void {
     this.#entries.clear();
-    this.#entryBytes = 0;
   }
 
   /**
@@ -303,7 +289,6 @@ export class SqliteBackend implements Backend {
     if (this.#closed) return;
     this.#closed = true;
     this.#entries.clear();
-    this.#entryBytes = 0;
     this.#db.close();
   }
 

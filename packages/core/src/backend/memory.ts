@@ -5,6 +5,7 @@
 import { compareByHeightThenId } from "../dag/order.js";
 import type { Entry } from "../entry/entry.js";
 import { compareIds, type ID } from "../id/id.js";
+import { WeightedLru } from "../util/weighted-lru.js";
 import {
   BACKEND_BRAND,
   type AncestorsOptions,
@@ -58,13 +59,11 @@ export class MemoryBackend implements Backend {
   readonly #status = new Map<ID, VerificationStatus>();
   readonly #trees = new Map<ID, TreeIndex>();
   readonly #roots = new Set<ID>();
-  readonly #cache = new Map<string, string>();
-  readonly #cacheLimit: number;
-  #cacheSize = 0;
+  readonly #cache: WeightedLru<string, string>;
   readonly #records = new Map<InstanceRecordKind, string>();
 
   constructor(options: MemoryBackendOptions = {}) {
-    this.#cacheLimit = options.cacheBytes ?? 64 * 1024 * 1024;
+    this.#cache = new WeightedLru({ weight: options.cacheBytes ?? 64 * 1024 * 1024 });
   }
 
   async putEntries(entries: readonly Entry[], status: VerificationStatus = "verified"): Promise<ID[]> {
@@ -171,29 +170,11 @@ export class MemoryBackend implements Backend {
   }
 
   async getCachedState(key: string): Promise<string | undefined> {
-    const state = this.#cache.get(key);
-    if (state !== undefined) {
-      // Refresh its place in the LRU order.
-      this.#cache.delete(key);
-      this.#cache.set(key, state);
-    }
-    return state;
+    return this.#cache.get(key, true);
   }
 
   async putCachedState(key: string, state: string): Promise<void> {
-    const previous = this.#cache.get(key);
-    if (previous !== undefined) {
-      this.#cacheSize -= previous.length;
-      this.#cache.delete(key);
-    }
-    if (state.length > this.#cacheLimit) return;
-    this.#cache.set(key, state);
-    this.#cacheSize += state.length;
-    for (const [oldest, value] of this.#cache) {
-      if (this.#cacheSize <= this.#cacheLimit) break;
-      this.#cache.delete(oldest);
-      this.#cacheSize -= value.length;
-    }
+    this.#cache.set(key, state, state.length);
   }
 
   async getInstanceRecord(kind: InstanceRecordKind): Promise<string | undefined> {
@@ -210,6 +191,5 @@ export class MemoryBackend implements Backend {
    */
   async close(): Promise<void> {
     this.#cache.clear();
-    this.#cacheSize = 0;
   }
 }

@@ -13,6 +13,7 @@
 import type { Backend } from "../backend/backend.js";
 import { Doc } from "../crdt/doc.js";
 import { docFromJson, docToJson } from "../crdt/json.js";
+import { WeightedLru } from "../util/weighted-lru.js";
 import { MinHeap } from "../dag/heap.js";
 import { compareByHeightThenId } from "../dag/order.js";
 import type { Entry } from "../entry/entry.js";
@@ -165,44 +166,27 @@ export interface StateMemoLimits {
 
 /** @internal A least-recently-set memo of decoded states, bounded by count and by size. */
 export class StateMemo {
-  readonly #docs = new Map<string, { readonly doc: Doc; readonly chars: number }>();
-  readonly #count: number;
-  readonly #chars: number;
-  readonly #floor: number;
-  #total = 0;
+  readonly #lru: WeightedLru<string, Doc>;
 
   constructor(limits: StateMemoLimits = {}) {
-    this.#count = limits.count ?? 1024;
-    this.#chars = limits.chars ?? 1024 * 1024;
-    this.#floor = limits.floor ?? 8;
+    this.#lru = new WeightedLru({ count: limits.count ?? 1024, weight: limits.chars ?? 1024 * 1024, floor: limits.floor ?? 8 });
   }
 
   /** Characters of state held. */
   get chars(): number {
-    return this.#total;
+    return this.#lru.weight;
   }
 
   get size(): number {
-    return this.#docs.size;
+    return this.#lru.size;
   }
 
   get(key: string): Doc | undefined {
-    return this.#docs.get(key)?.doc;
+    return this.#lru.get(key);
   }
 
   set(key: string, doc: Doc, chars: number): void {
-    const old = this.#docs.get(key);
-    if (old !== undefined) {
-      this.#docs.delete(key);
-      this.#total -= old.chars;
-    }
-    this.#docs.set(key, { doc, chars });
-    this.#total += chars;
-    while (this.#docs.size > this.#count || (this.#total > this.#chars && this.#docs.size > this.#floor)) {
-      const [oldest, held] = this.#docs.entries().next().value as [string, { readonly chars: number }];
-      this.#docs.delete(oldest);
-      this.#total -= held.chars;
-    }
+    this.#lru.set(key, doc, chars);
   }
 }
 
