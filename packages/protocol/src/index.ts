@@ -58,3 +58,4 @@ export {
 } from "./transport.js";
 export { ForwardingTransport } from "./forwarding.js";
 export { answerRequest, errorBytes, reportInvalid, type Answer, type AnswerOptions } from "./serve.js";
+export { requestBytes } from "./send.js";

@@ -1,7 +1,7 @@
 /** answerRequest: how every transport's server answers one request's bytes. */
 import { utf8 } from "@eidetica/core";
 import { describe, expect, it } from "vitest";
-import { HANDLER_BRAND, answerRequest, decodeResponse, encodeRequest, syncHandler, type RequestContext, type SyncHandler, type SyncResponse } from "../src/index.js";
+import { HANDLER_BRAND, answerRequest, decodeResponse, encodeRequest, requestBytes, syncHandler, type RequestContext, type SyncHandler, type SyncResponse } from "../src/index.js";
 
 const context: RequestContext = { transportType: "test", remoteAddress: undefined, peerKey: undefined };
 const request = utf8(encodeRequest({ kind: "SendEntries", entries: [] }));
@@ -45,5 +45,18 @@ describe("answerRequest", () => {
     const over = await answerRequest(handler, request, context, { maxBytes: size - 1, onHandlerError: () => undefined });
     expect(over.kind).toBe("Error");
     expect(decoded(over.bytes)).toEqual({ kind: "Error", message: `limit_exceeded: the response would be above ${size - 1} bytes` });
+  });
+});
+
+describe("requestBytes", () => {
+  it("encodes a request: limit and limit + 1 bytes pass, limit - 1 is too_large", () => {
+    const size = requestBytes({ kind: "SendEntries", entries: [] }).length;
+    expect(requestBytes({ kind: "SendEntries", entries: [] }, size + 1)).toHaveLength(size);
+    expect(requestBytes({ kind: "SendEntries", entries: [] }, size)).toHaveLength(size);
+    expect(() => requestBytes({ kind: "SendEntries", entries: [] }, size - 1)).toThrow(expect.objectContaining({ code: "TRANSPORT", failure: "too_large" }));
+  });
+
+  it("a request that cannot be encoded is a protocol TransportError", () => {
+    expect(() => requestBytes({ kind: "Nonsense" } as never)).toThrow(expect.objectContaining({ code: "TRANSPORT", failure: "protocol" }));
   });
 });

@@ -1,10 +1,10 @@
 /** {@link HttpTransport}: Eidetica sync over HTTP, server and client. */
-import { InvalidStateError, LIMITS, systemClock, systemRandom, utf8, type Clock, type Random, type SigningKey } from "@eidetica/core";
+import { InvalidStateError, LIMITS, systemClock, systemRandom, type Clock, type Random, type SigningKey } from "@eidetica/core";
 import {
   TRANSPORT_BRAND,
   TransportError,
   decodeResponse,
-  encodeRequest,
+  requestBytes,
   parseWireError,
   type Address,
   type SendOptions,
@@ -130,13 +130,7 @@ export class HttpTransport implements SyncTransport {
    */
   async sendRequest(address: Address, request: SyncRequest, options: SendOptions = {}): Promise<SyncResponse> {
     if (!this.canHandleAddress(address)) throw new TransportError(`an HttpTransport cannot reach ${address.transportType} addresses`, "unreachable");
-    let body: Uint8Array;
-    try {
-      body = utf8(encodeRequest(request));
-    } catch (error) {
-      throw new TransportError("the request cannot be encoded", "protocol", { cause: error });
-    }
-    if (body.length > LIMITS.messageBytes) throw new TransportError(`a request of ${body.length} bytes, above the limit of ${LIMITS.messageBytes}`, "too_large");
+    const body = requestBytes(request, LIMITS.messageBytes);
     const key = this.#options.signingKey;
     const headers = key === undefined ? {} : signRequest(key, address.address, body, this.#options.clock ?? systemClock, this.#options.random ?? systemRandom);
     const reply = await this.#client.post(address.address, API_PATH, body, headers, {

@@ -4,7 +4,7 @@ import {
   TRANSPORT_BRAND,
   TransportError,
   decodeResponse,
-  encodeRequest,
+  requestBytes,
   type Address,
   type SendOptions,
   type SyncHandler,
@@ -134,13 +134,7 @@ export class IrohTransport implements SyncTransport {
   async sendRequest(address: Address, request: SyncRequest, options: SendOptions = {}): Promise<SyncResponse> {
     if (!this.canHandleAddress(address)) throw new TransportError(`an IrohTransport cannot reach ${address.transportType} addresses`, "unreachable");
     if (options.signal?.aborted === true) throw new TransportError("the request was aborted", "aborted");
-    let body: Uint8Array;
-    try {
-      body = utf8(encodeRequest(request));
-    } catch (error) {
-      throw new TransportError("the request cannot be encoded", "protocol", { cause: error });
-    }
-    if (body.length > IROH_MESSAGE_BYTES) throw new TransportError(`a request of ${body.length} bytes, above iroh's limit of ${IROH_MESSAGE_BYTES}`, "too_large");
+    const body = requestBytes(request, IROH_MESSAGE_BYTES);
     const cleanups: (() => void)[] = [];
     const stopped = new Promise<never>((_resolve, reject) => {
       if (options.timeoutMs !== undefined) {

@@ -1,11 +1,11 @@
 /** {@link MockTransport}: a `SyncTransport` of kind `"sim"` on a {@link SimNetwork}. */
-import { InvalidStateError, isEideticaError, utf8, type PublicKeyText } from "@eidetica/core";
+import { InvalidStateError, isEideticaError, type PublicKeyText } from "@eidetica/core";
 import {
   TRANSPORT_BRAND,
   TransportError,
   answerRequest,
   decodeResponse,
-  encodeRequest,
+  requestBytes,
   type Address,
   type Answer,
   type RequestContext,
@@ -111,13 +111,8 @@ export class MockTransport implements SyncTransport {
   /** Encodes, sends, waits for and decodes; see the class for the failures. */
   async sendRequest(address: Address, request: SyncRequest, options: SendOptions = {}): Promise<SyncResponse> {
     if (!this.canHandleAddress(address)) throw new TransportError(`a MockTransport cannot reach ${address.transportType} addresses`, "unreachable");
-    let text: string;
-    try {
-      text = encodeRequest(request);
-    } catch (error) {
-      throw new TransportError("the request cannot be encoded", "protocol", { cause: error });
-    }
-    const reply = await this.#wire.request(this.#node, address.address, utf8(text), request.kind, options);
+    // The wire enforces the network's own size limit.
+    const reply = await this.#wire.request(this.#node, address.address, requestBytes(request), request.kind, options);
     try {
       return decodeResponse(reply);
     } catch (error) {
