@@ -61,9 +61,13 @@ function mutateStructure(rng: Rng, value: Json): string {
     case 3: // oversized string (rarely very large)
       set("s".repeat(rng.nextU32() % 200 === 0 ? 2 * 1024 * 1024 : 1 + (rng.nextU32() % 5000)));
       break;
-    case 4: // oversized array
-      set(new Array(rng.nextU32() % 200 === 0 ? 1_100_000 : 65 + (rng.nextU32() % 100)).fill(current ?? 0));
+    case 4: {
+      // oversized array; a huge one holds a small item, since a million copies of a large object
+      // would exceed the longest string V8 can build
+      const huge = rng.nextU32() % 200 === 0;
+      set(new Array(huge ? 1_100_000 : 65 + (rng.nextU32() % 100)).fill(huge ? 0 : (current ?? 0)));
       break;
+    }
     case 5: {
       // deep nesting around the value
       let wrapped: Json = current;
@@ -126,7 +130,12 @@ describe("wire fuzzer", () => {
 
     for (let i = 0; i < MUTATIONS; i++) {
       const base = pick(rng, corpus);
-      const input = rng.nextU32() % 2 === 0 ? mutateStructure(rng, JSON.parse(base) as Json) : mutateBytes(rng, base);
+      let input: string | Uint8Array;
+      try {
+        input = rng.nextU32() % 2 === 0 ? mutateStructure(rng, JSON.parse(base) as Json) : mutateBytes(rng, base);
+      } catch (error) {
+        throw new Error(`building mutation ${i} failed; replay with EIDETICA_SEED=${seed}`, { cause: error });
+      }
       try {
         const entry = parseWireEntry(input);
         // A correct decode re-encodes to a text that decodes to the same ID.
