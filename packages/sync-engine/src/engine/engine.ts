@@ -25,6 +25,7 @@ export class SyncEngine {
   readonly #reach: Reach = { preferred: new Map(), connected: new Map() };
   readonly #antiEntropy: AntiEntropy;
   #unsubscribe: (() => void) | undefined;
+  #offConnect: (() => void) | undefined;
   #persistTimer: unknown;
   #stopping = false;
   #failures: FlushFailure[] | undefined;
@@ -53,6 +54,7 @@ export class SyncEngine {
     this.#stopping = false;
     const { instance, store, cursors } = this.#context.client;
     this.#unsubscribe = instance.onWrite((event) => this.#onWrite(event));
+    this.#offConnect = this.#context.client.events.on("peer:connect", ({ peer }) => this.#reachable(peer));
     this.#antiEntropy.start();
     this.#armPersist();
     const now = this.#now();
@@ -84,6 +86,8 @@ export class SyncEngine {
     this.#stopping = true;
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
+    this.#offConnect?.();
+    this.#offConnect = undefined;
     this.#antiEntropy.stop();
     if (this.#persistTimer !== undefined) this.#context.timers.clear(this.#persistTimer);
     this.#persistTimer = undefined;
@@ -176,6 +180,26 @@ export class SyncEngine {
     if (queue === undefined) this.#queues.set(peer, (queue = new PeerQueue(peer)));
     queue.add(db, kind, start.attempts, start.dueAt);
     return queue;
+  }
+
+  /**
+   * A peer just proved its key in a handshake (it connected to us, or we to it): it is
+   * reachable now, so its jobs waiting for their backoff run at once (their attempt counts
+   * stay, so a failure backs off as before). A peer coming back after a restart gets what it
+   * missed without waiting out a long backoff.
+   */
+  #reachable(peer: PublicKeyText): void {
+    const queue = this.#queues.get(peer);
+    if (queue === undefined || this.#stopping) return;
+    const now = this.#now();
+    let waiting = false;
+    for (const job of queue.jobs()) {
+      if (job.dueAt > now) {
+        job.dueAt = now;
+        waiting = true;
+      }
+    }
+    if (waiting) this.#kick(queue);
   }
 
   #kick(queue: PeerQueue): void {
