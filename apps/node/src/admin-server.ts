@@ -31,7 +31,8 @@ function splitBind(bind: string): { host: string; port: number } {
 /** Starts the admin server; returns it and its URL. */
 export async function startAdminServer(options: AdminServerOptions): Promise<{ server: FastifyInstance; url: string }> {
   const { node, metrics, logger } = options;
-  const server = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
+  // Shutdown closes every admin connection at once (a CLI waiting on a long `get --wait` sees the node go).
+  const server = Fastify({ logger: false, bodyLimit: 1024 * 1024, forceCloseConnections: true });
   const started = Date.now();
   const expected = Buffer.from(`Bearer ${options.token}`);
   const authorized = (header: string | undefined) => {

@@ -1,99 +1,198 @@
 #!/usr/bin/env node
 /**
- * The demo `npm start` runs: two writers edit one document concurrently; their signed entries
- * cross the wire as JSON, are verified, and their CRDT changes merge to one state.
- * (The reference node replaces this once storage and sync exist.)
+ * The demo `npm start` runs: three real `eidetica` node processes on loopback, each with its
+ * own SQLite file. Alice creates a database and writes; Bob joins it over HTTP and Carol over
+ * iroh (after Alice approves their requests); writes on each node reach the others, printed
+ * with their measured delay; then every node shuts down cleanly. Nothing but 127.0.0.1 and ::1
+ * is used.
  */
-import { pathToFileURL } from "node:url";
-import {
-  Doc,
-  EntryBuilder,
-  SigningKey,
-  docFromJson,
-  docToJsonBytes,
-  encodeEntryMetadata,
-  encodeWireEntry,
-  findTips,
-  fromUtf8,
-  parseWireEntry,
-  signEntry,
-  systemRandom,
-  randomU64,
-  topologicalOrder,
-  verifyEntrySignature,
-  type Entry,
-  type Random,
-} from "@eidetica/core";
+import { spawn, type ChildProcess } from "node:child_process";
+import { closeSync, mkdtempSync, openSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { callNode } from "./admin-client.js";
+import { readRuntime, type RuntimeInfo } from "./runtime-file.js";
+import type { ServeReady } from "./serve.js";
 
-/** What the demo produced, for tests and for printing. */
-export interface DemoResult {
-  readonly lines: string[];
-  readonly merged: Doc;
-  readonly tips: string[];
+/** The built CLI beside this file. */
+const BUILT_CLI = fileURLToPath(new URL("./cli.js", import.meta.url));
+let CLI = BUILT_CLI;
+
+/** Options of {@link runDemo}. */
+export interface DemoOptions {
+  /** Where the three data directories go. Default: a new temporary folder. */
+  readonly root?: string;
+  /** Entries Alice writes before Bob and Carol join (their bootstraps show a progress bar). */
+  readonly history?: number;
+  /** Where the demo's lines go. Default: standard output. */
+  readonly say?: (line: string) => void;
+  /** Let the joins draw their progress bar on this terminal (default true). */
+  readonly showProgress?: boolean;
+  /** The `eidetica` CLI script to run (default: the built one beside this file). */
+  readonly cli?: string;
 }
 
-/** Runs the demo with the given randomness and returns its report. */
-export function runDemo(random: Random = systemRandom): DemoResult {
-  const lines: string[] = [];
-  const say = (line: string) => lines.push(line);
+/** What the demo measured. */
+export interface DemoReport {
+  readonly root: string;
+  /** Milliseconds from a write on one node until it was visible on another, by route. */
+  readonly delays: Readonly<Record<string, number[]>>;
+  /** The exit code of each node's `serve` after SIGTERM. */
+  readonly exitCodes: readonly (number | null)[];
+}
 
-  const alice = SigningKey.generate(random);
-  const bob = SigningKey.generate(random);
-  say(`alice  ${alice.publicKey}`);
-  say(`bob    ${bob.publicKey}`);
+interface Serving {
+  readonly name: string;
+  readonly dataDir: string;
+  readonly child: ChildProcess;
+  readonly runtime: RuntimeInfo;
+  readonly ready: ServeReady;
+  readonly exited: Promise<number | null>;
+}
 
-  // The database root: its settings grant Alice Admin and Bob Write.
-  const settings = Doc.from({ name: "shared notes" })
-    .set(`auth.keys.${alice.publicKey}`, Doc.atomic().set("permissions", Doc.from({ type: "Admin", priority: 0 })).set("status", "Active"))
-    .set(`auth.keys.${bob.publicKey}`, Doc.atomic().set("permissions", Doc.from({ type: "Write", priority: 10 })).set("status", "Active"));
-  const root = signEntry(
-    EntryBuilder.root()
-      .storeData("_root", new TextEncoder().encode('""'))
-      .storeData("_settings", docToJsonBytes(settings))
-      .metadata(encodeEntryMetadata({ settingsTips: [], entropy: randomU64(random) }))
-      .build(),
-    alice,
-  );
-  say(`root   ${root.id}`);
+/** Runs the CLI to its end; returns stdout, or throws with stderr unless the exit code is allowed. */
+function eidetica(args: readonly string[], options: { allow?: readonly number[]; inheritStderr?: boolean } = {}): Promise<{ code: number; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ["ignore", "pipe", options.inheritStderr === true ? "inherit" : "pipe"], env: { ...process.env, EIDETICA_LOG_LEVEL: "warn" } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout?.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      if (code === 0 || (code !== null && options.allow?.includes(code) === true)) resolve({ code, stdout });
+      else reject(new Error(`eidetica ${args.join(" ")} exited ${code}: ${stderr.trim()}`));
+    });
+  });
+}
 
-  // Two concurrent writes on top of the root, one by each writer.
-  const write = (key: SigningKey, doc: Doc): Entry =>
-    signEntry(
-      new EntryBuilder(root.id)
-        .parents([root.id])
-        .height(1)
-        .storeData("notes", docToJsonBytes(doc))
-        .storeParents("notes", [])
-        .metadata(encodeEntryMetadata({ settingsTips: [root.id], entropy: null }))
-        .build(),
-      key,
-    );
-  const byAlice = write(alice, Doc.from({ title: "Groceries", items: { milk: 1 } }));
-  const byBob = write(bob, Doc.from({ title: "Shopping", items: { bread: 2 } }));
+async function startServe(name: string, dataDir: string): Promise<Serving> {
+  // The node's JSON logs go to <data>/serve.log.
+  const log = openSync(join(dataDir, "serve.log"), "a");
+  const child = spawn(process.execPath, [CLI, "--data", dataDir, "--json", "serve"], { stdio: ["ignore", "pipe", log], env: { ...process.env, EIDETICA_LOG_LEVEL: process.env["DEMO_LOG_LEVEL"] ?? "info" } });
+  closeSync(log);
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const stderr = "(see its serve.log)";
+  const ready = await new Promise<ServeReady>((resolve, reject) => {
+    let stdout = "";
+    child.stdout?.on("data", (d: Buffer) => {
+      stdout += d.toString();
+      if (stdout.includes("\n")) resolve(JSON.parse(stdout.slice(0, stdout.indexOf("\n"))) as ServeReady);
+    });
+    void exited.then((code) => reject(new Error(`${name}'s node exited ${code} before it was ready: ${stderr.trim()}`)));
+  });
+  const runtime = readRuntime(dataDir);
+  if (runtime === undefined) throw new Error(`${name}'s node wrote no node.json`);
+  return { name, dataDir, child, runtime, ready, exited };
+}
 
-  // Each entry crosses the wire as JSON; the receiver recomputes IDs and checks signatures.
-  const received = [byAlice, byBob].map((entry) => parseWireEntry(encodeWireEntry(entry)));
-  for (const entry of received) {
-    const who = entry.id === byAlice.id ? "alice" : "bob";
-    say(`entry  ${entry.id}  by ${who}, signature ${verifyEntrySignature(entry) ? "valid" : "INVALID"}`);
+const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+
+/** Runs the demo; resolves once every node has stopped. */
+export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
+  const say = options.say ?? ((line: string) => console.log(line));
+  CLI = options.cli ?? BUILT_CLI;
+  const root = options.root ?? mkdtempSync(join(tmpdir(), "eidetica-demo-"));
+  const dirs = { alice: join(root, "alice"), bob: join(root, "bob"), carol: join(root, "carol") };
+  const nodes: Serving[] = [];
+  const shown = (args: string[]) => `$ eidetica ${args.map((a) => (a.includes(" ") ? JSON.stringify(a) : a)).join(" ")}`;
+  const run = async (args: string[], allow: number[] = []) => {
+    say(shown(args));
+    const { code, stdout } = await eidetica(args, { allow });
+    for (const line of stdout.trim().split("\n")) if (line !== "") say(`  ${line}`);
+    return { code, stdout };
+  };
+  const delays: Record<string, number[]> = {};
+  try {
+    say("1. Three nodes, each with its own SQLite file: Alice (HTTP and iroh), Bob (HTTP only), Carol (iroh only).");
+    await run(["--data", dirs.alice, "init"]);
+    await run(["--data", dirs.bob, "init", "--no-iroh"]);
+    await run(["--data", dirs.carol, "init", "--no-http"]);
+    for (const [name, dir] of Object.entries(dirs)) nodes.push(await startServe(name, dir));
+    const [alice, bob, carol] = nodes as [Serving, Serving, Serving];
+    for (const node of nodes) say(`  ${node.name} serves (pid ${node.ready.pid}) on ${node.ready.addresses.map((a) => `${a.transportType}:${a.address.length > 40 ? `${a.address.slice(0, 36)}…` : a.address}`).join(", ")}`);
+
+    const history = options.history ?? 1_000;
+    say(`\n2. Alice creates a database and writes ${history.toLocaleString("en-US")} notes, one commit each, every entry signed.`);
+    await run(["--data", dirs.alice, "create", "notes"]);
+    const started = performance.now();
+    for (let i = 0; i < history; i++) await callNode(alice.runtime, "put", { db: "notes", key: `note-${i}`, value: `note number ${i}, written by Alice` });
+    say(`  ${history} commits in ${((performance.now() - started) / 1000).toFixed(2)} s, each durable in SQLite when it returned`);
+    const ticket = (await run(["--data", dirs.alice, "share", "notes"])).stdout.trim();
+
+    say("\n3. Bob joins over HTTP, Carol over iroh. Alice approves each request, then the bootstrap runs.");
+    for (const [node, via] of [[bob, "http"], [carol, "iroh"]] as const) {
+      const first = await run(["--data", node.dataDir, "--json", "join", "--via", via, ticket], [5]);
+      const requestId = first.code === 5 ? await pendingId(alice) : undefined;
+      if (requestId !== undefined) {
+        say(`  (exit 5: waiting for approval)`);
+        await run(["--data", dirs.alice, "requests", "approve", requestId]);
+      }
+      say(shown(["--data", node.dataDir, "join", "--via", via, "<ticket>"]));
+      const joined = await eidetica(["--data", node.dataDir, "join", "--via", via, ticket], { inheritStderr: options.showProgress !== false });
+      say(`  ${joined.stdout.trim()}`);
+    }
+
+    say("\n4. Writes on each node reach the others (push on commit); each delay measured from the write until visible there.");
+    const routes: [Serving, Serving, string][] = [
+      [alice, bob, "Alice → Bob (HTTP)"],
+      [alice, carol, "Alice → Carol (iroh)"],
+      [bob, alice, "Bob → Alice (HTTP)"],
+      [carol, alice, "Carol → Alice (iroh)"],
+      [bob, carol, "Bob → Carol (via Alice)"],
+      [carol, bob, "Carol → Bob (via Alice)"],
+    ];
+    for (const [from, to, route] of routes) {
+      const times: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const key = `${from.name}-to-${to.name}-${i}`;
+        const value = `hello ${to.name}, from ${from.name} (${i})`;
+        const visible = callNode(to.runtime, "get", { db: "notes", key, wait: value, timeoutMs: 15_000 });
+        await new Promise((resolve) => setTimeout(resolve, 5)); // the wait is registered
+        const start = performance.now();
+        await callNode(from.runtime, "put", { db: "notes", key, value });
+        await visible;
+        times.push(performance.now() - start);
+      }
+      delays[route] = times;
+      say(`  ${route.padEnd(26)} ${times.map((t) => `${t.toFixed(1)} ms`).join("  ")}   median ${median(times).toFixed(1)} ms`);
+    }
+
+    say("\n5. Status and peers, as an operator sees them.");
+    await run(["--data", dirs.bob, "status", "notes"]);
+    await run(["--data", dirs.carol, "status", "notes"]);
+    await run(["--data", dirs.alice, "peers"]);
+    await run(["--data", dirs.carol, "get", "notes", "bob-to-carol-4"]);
+  } finally {
+    for (const node of nodes) if (node.child.exitCode === null) node.child.kill("SIGTERM");
   }
+  const exitCodes = await Promise.all(nodes.map((node) => node.exited));
+  say(`\n6. Every node stopped on SIGTERM after flushing its queues (exit codes ${exitCodes.join(", ")}).`);
+  say(`\nThe data lives in ${root}:`);
+  for (const [name, dir] of Object.entries(dirs)) say(`  ${name.padEnd(6)} ${dir}/node.db  (config.json and serve.log beside it)`);
+  say("\nRun a node by hand:");
+  say(`  node ${CLI} --data ${dirs.bob} serve          # logs as JSON lines on stderr; Ctrl-C stops it`);
+  say(`  node ${CLI} --data ${dirs.bob} get notes note-0   # in another terminal, through the running node`);
+  say(`  node ${CLI} --help`);
+  return { root, delays, exitCodes };
+}
 
-  // Merge: fold the store's entries in (height, ID) order, the same on every replica.
-  const all = new Map([root, ...received].map((entry) => [entry.id, entry]));
-  const view = { parents: (id: string) => all.get(id)?.parents, height: (id: string) => all.get(id)?.height };
-  let merged = new Doc();
-  for (const id of topologicalOrder([...all.keys()], view)) {
-    const data = all.get(id)?.storeData("notes");
-    if (data !== undefined) merged = merged.merge(docFromJson(data));
-  }
-  const tips = findTips([...all.keys()], view);
-  say(`tips   ${tips.join(", ")}`);
-  say(`merged ${fromUtf8(docToJsonBytes(merged))}`);
-  say(`plain  ${JSON.stringify(merged.toPlain())}`);
-  return { lines, merged, tips };
+async function pendingId(alice: Serving): Promise<string> {
+  const pending = (await callNode(alice.runtime, "requests", {})) as { id: string }[];
+  const [first] = pending;
+  if (first === undefined) throw new Error("the join said it waits for approval, but Alice holds no pending request");
+  return first.id;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  console.log("Eidetica demo: two writers, one document, signed entries, merged state\n");
-  for (const line of runDemo().lines) console.log(line);
+  console.log("Eidetica demo: three node processes on loopback, signed entries synced over HTTP and iroh\n");
+  try {
+    const report = await runDemo();
+    const failed = report.exitCodes.some((code) => code !== 0);
+    process.exitCode = failed ? 1 : 0;
+  } catch (error) {
+    console.error(`demo failed: ${(error as Error).message}`);
+    process.exitCode = 1;
+  }
 }

@@ -3,8 +3,7 @@
  * configuration enables. The CLI opens one for each command run without a server, and `serve`
  * keeps one open.
  */
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync, renameSync } from "node:fs";
-import { createServer } from "node:net";
+import { existsSync, mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { Instance, isEideticaError } from "@eidetica/core";
 import { SqliteBackend } from "@eidetica/storage-sqlite";
@@ -12,11 +11,14 @@ import { Sync, autoApprove, manualApproval, silentLogger, type Logger, type Metr
 import { HttpTransport } from "@eidetica/transport-http";
 import { IrohTransport, irohSecretKey } from "@eidetica/transport-iroh";
 import type { NodeConfig } from "./config.js";
+import { catchUp } from "./catch-up.js";
 import { ConfigError, NotInitializedError } from "./errors.js";
+import { rememberBinds, stickyBinds } from "./ports.js";
 
 /** The SQLite file of a data directory. */
 export const storeFile = (dataDir: string): string => join(dataDir, "node.db");
-const portsFile = (dataDir: string): string => join(dataDir, "ports.json");
+/** How long a shutdown waits for the push queues to drain before it stops anyway (the rest is retried at the next start). */
+export const SHUTDOWN_FLUSH_MS = 3_000;
 
 /** What {@link openNode} needs beyond the configuration. */
 export interface OpenNodeOptions {
@@ -24,6 +26,8 @@ export interface OpenNodeOptions {
   readonly metrics?: Metrics;
   /** Create the store if the data directory holds none (only `init` does). */
   readonly create?: boolean;
+  /** The node will serve: choose its ports (kept across restarts). */
+  readonly serving?: boolean;
 }
 
 /** An open node. */
@@ -33,9 +37,16 @@ export interface EideticaNode {
   readonly sync: Sync;
   readonly http: HttpTransport | undefined;
   readonly iroh: IrohTransport | undefined;
-  /** Starts the HTTP and iroh servers and the background engine; remembers the ports. */
+  /**
+   * Starts the HTTP and iroh servers and the background engine, remembers the ports, and
+   * catches up with every related peer in the background (a pull and push of each shared
+   * database), so that what was written elsewhere while this node was down arrives at once.
+   */
   serve(): Promise<void>;
-  /** Stops the engine and servers (writing what is pending) and closes the store. */
+  /**
+   * Waits up to {@link SHUTDOWN_FLUSH_MS} for the push queues to drain, stops the engine and
+   * servers (writing what is pending) and closes the store.
+   */
   close(): Promise<void>;
 }
 
@@ -61,33 +72,6 @@ function checkDataDir(dataDir: string, create: boolean): void {
   }
 }
 
-/**
- * The HTTP bind address: the configured one, unless it asks for any port (`:0`) and the port a
- * previous run bound is free again, so that the addresses peers stored stay valid.
- */
-async function httpBind(dataDir: string, configured: string): Promise<string> {
-  if (!configured.endsWith(":0")) return configured;
-  let previous: string | undefined;
-  try {
-    previous = (JSON.parse(readFileSync(portsFile(dataDir), "utf8")) as { http?: unknown }).http as string | undefined;
-  } catch {
-    return configured; // no earlier run
-  }
-  if (typeof previous !== "string" || !previous.startsWith(configured.slice(0, -1))) return configured;
-  const port = Number(previous.slice(configured.length - 1));
-  const free = await new Promise<boolean>((done) => {
-    const probe = createServer();
-    probe.once("error", () => done(false));
-    probe.listen({ host: configured.slice(0, -2).replace(/^\[|\]$/g, ""), port, exclusive: true }, () => probe.close(() => done(true)));
-  });
-  return free ? previous : configured;
-}
-
-function writeAtomically(path: string, text: string): void {
-  writeFileSync(`${path}.tmp`, text, { mode: 0o600 });
-  renameSync(`${path}.tmp`, path);
-}
-
 /** Opens the node of `config.dataDir` (see {@link OpenNodeOptions}). */
 export async function openNode(config: NodeConfig, options: OpenNodeOptions = {}): Promise<EideticaNode> {
   checkDataDir(config.dataDir, options.create === true);
@@ -108,9 +92,10 @@ export async function openNode(config: NodeConfig, options: OpenNodeOptions = {}
     approval: config.approval === "auto" ? autoApprove() : manualApproval,
     ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
   });
-  const http = config.http.enabled ? new HttpTransport({ bind: await httpBind(config.dataDir, config.http.bind), signingKey: instance.deviceKey }) : undefined;
+  const binds = options.serving === true ? await stickyBinds(config.dataDir, config.http.bind, config.iroh.bind) : { http: config.http.bind, iroh: [...config.iroh.bind] };
+  const http = config.http.enabled ? new HttpTransport({ bind: binds.http, signingKey: instance.deviceKey }) : undefined;
   const iroh = config.iroh.enabled
-    ? new IrohTransport({ secretKey: await irohSecretKey(sync.store, instance.deviceKey), relay: config.iroh.relay, bind: config.iroh.bind })
+    ? new IrohTransport({ secretKey: await irohSecretKey(sync.store, instance.deviceKey), relay: config.iroh.relay, bind: binds.iroh })
     : undefined;
   for (const transport of [http, iroh]) if (transport !== undefined) sync.addTransport(transport);
 
@@ -126,15 +111,24 @@ export async function openNode(config: NodeConfig, options: OpenNodeOptions = {}
       for (const { transport, error } of failed) logger.error("a sync server did not start", { transport: transport.kind, error: String(error) });
       if (failed.length > 0) throw new ConfigError(`${failed.map((f) => f.transport.kind).join(" and ")} server did not start: ${String(failed[0]?.error)}`);
       serving = true;
+      rememberBinds(config.dataDir, { ...(http === undefined ? {} : { http: binds.http }), ...(iroh === undefined ? {} : { iroh: binds.iroh }) });
       await sync.start();
-      writeAtomically(portsFile(config.dataDir), JSON.stringify({ http: http?.serverAddress()?.address }));
+      logger.info("catching up with related peers", { syncs: await catchUp(sync) });
     },
     async close() {
       if (serving) {
-        const report = await sync.flush();
-        if (!report.ok) logger.warn("pushes still pending at shutdown; they are kept and retried at the next start", { failed: report.failed.length });
+        let timer: NodeJS.Timeout | undefined;
+        const deadline = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), SHUTDOWN_FLUSH_MS)));
+        const report = await Promise.race([sync.flush(), deadline]);
+        clearTimeout(timer);
+        if (report === "timeout" || !report.ok) {
+          logger.warn("pushes still pending at shutdown; they are kept and retried at the next start", report === "timeout" ? { timeoutMs: SHUTDOWN_FLUSH_MS } : { failed: report.failed.length });
+        }
       }
+      await sync.stop();
+      logger.debug("engine stopped");
       await sync.close();
+      logger.debug("servers stopped");
       await instance.close();
     },
   };

@@ -30,7 +30,7 @@ export async function serve(config: NodeConfig, onReady: (ready: ServeReady) => 
   if (running !== undefined) throw new AlreadyServingError(`a node already serves ${config.dataDir} (pid ${running.pid}, admin ${running.admin})`);
   const { logger, pino } = nodeLogger(config.logLevel);
   const metrics = prometheusMetrics(logger);
-  const node = await openNode(config, { logger, metrics });
+  const node = await openNode(config, { logger, metrics, serving: true });
   try {
     await node.serve();
   } catch (error) {
@@ -56,6 +56,7 @@ export async function serve(config: NodeConfig, onReady: (ready: ServeReady) => 
   logger.info("shutting down: flushing push queues", { reason });
   try {
     await admin.server.close();
+    logger.debug("admin server closed");
     await node.close();
   } finally {
     removeRuntime(config.dataDir);
