@@ -288,6 +288,33 @@ export class Doc {
     return Doc.#make(children, this.#atomic);
   }
 
+  /**
+   * The left fold `this.merge(later[0]).merge(later[1])…`, built in one copy of the keys
+   * instead of one per merge: folding n writes into a document of m keys costs O(m + the
+   * writes' keys), not O(n·m). The result equals the step-by-step fold.
+   */
+  mergeAll(later: Iterable<Doc>): Doc {
+    let source: Doc = this; // the fold so far, while `children` is not copied yet
+    let children: Map<string, Value> | undefined;
+    let atomic = this.#atomic;
+    for (const other of later) {
+      if (other.#atomic) {
+        // The later side replaces the fold whole (see `merge`).
+        source = other;
+        children = undefined;
+        atomic = true;
+        continue;
+      }
+      if (other.#children.size === 0) continue;
+      children ??= new Map(source.#children);
+      for (const [key, value] of other.#children) {
+        const mine = children.get(key);
+        children.set(key, mine === undefined ? value : mergeValues(mine, value));
+      }
+    }
+    return children === undefined ? source : Doc.#make(children, atomic);
+  }
+
   /** Structural equality, tombstones and atomic flags included (Rust's `PartialEq`). */
   equals(other: Doc): boolean {
     if (this === other) return true;

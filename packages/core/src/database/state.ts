@@ -135,17 +135,26 @@ export class StateCache {
       for (const parent of item.entry.storeParents(store)) await push(parent);
     }
 
+    // The writes are folded in runs (Doc.mergeAll: one copy of the state per run, not one per
+    // entry, so a long walk costs O(entries + keys), not O(entries × keys)).
     let state = base;
+    let run: Doc[] = [];
     let sinceCheckpoint = 0;
     for (let i = visited.length - 1; i >= 0; i--) {
       const item = visited[i] as Item;
-      state = state.merge(this.dataOf(item.entry, store));
+      run.push(this.dataOf(item.entry, store));
       sinceCheckpoint++;
       if (single[i] === true && i > 0 && sinceCheckpoint >= CHECKPOINT_EVERY) {
         sinceCheckpoint = 0;
+        state = state.mergeAll(run);
+        run = [];
         await this.put(store, [item.id], state);
+      } else if (run.length >= CHECKPOINT_EVERY) {
+        state = state.mergeAll(run);
+        run = [];
       }
     }
+    state = state.mergeAll(run);
     await this.#keep(key, state);
     return state;
   }
