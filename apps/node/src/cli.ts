@@ -152,7 +152,15 @@ export function buildProgram(io: CliIo, done: (command: string, result: unknown)
   return program;
 }
 
-/** Runs the CLI on `argv` (without node and script); returns the exit code. */
+/**
+ * Runs the CLI on `argv` (without node and script); returns the exit code.
+ *
+ * @example
+ * ```ts
+ * const code = await main(["--data", "./alice", "--json", "status"]);
+ * process.exitCode = code; // 0, or a code of EXIT
+ * ```
+ */
 export async function main(argv: readonly string[], io: CliIo = defaultIo): Promise<number> {
   let json = argv.includes("--json");
   const program = buildProgram(io, (command, result) => {

@@ -20,6 +20,15 @@ export const storeFile = (dataDir: string): string => join(dataDir, "node.db");
 /** How long a shutdown waits for the push queues to drain before it stops anyway (the rest is retried at the next start). */
 export const SHUTDOWN_FLUSH_MS = 3_000;
 
+/**
+ * The decoded entries a node keeps in memory. SqliteBackend's default (10,000) is below the
+ * size of one ordinary database's history, and a walk of a longer history (serving a
+ * bootstrap, listing what a join received) through an LRU smaller than it misses every entry:
+ * each is read, decoded and re-hashed again. Measured (apps/node bench, 10,000-write
+ * database): a join served by a warm node took 3.9-4.4 s instead of 5.0-5.2 s.
+ */
+const ENTRY_CACHE = { entryCacheSize: 100_000, entryCacheBytes: 64 * 1024 * 1024 } as const;
+
 /** What {@link openNode} needs beyond the configuration. */
 export interface OpenNodeOptions {
   readonly logger?: Logger;
@@ -72,12 +81,23 @@ function checkDataDir(dataDir: string, create: boolean): void {
   }
 }
 
-/** Opens the node of `config.dataDir` (see {@link OpenNodeOptions}). */
+/**
+ * Opens the node of `config.dataDir` (see {@link OpenNodeOptions}).
+ *
+ * @example
+ * ```ts
+ * const config = resolveConfig("/var/lib/eidetica", []);
+ * const node = await openNode(config, { logger, metrics, serving: true });
+ * await node.serve(); // HTTP and iroh servers, engine, catch-up
+ * // … later
+ * await node.close();
+ * ```
+ */
 export async function openNode(config: NodeConfig, options: OpenNodeOptions = {}): Promise<EideticaNode> {
   checkDataDir(config.dataDir, options.create === true);
   let backend: SqliteBackend;
   try {
-    backend = SqliteBackend.open(storeFile(config.dataDir), { durability: config.durability });
+    backend = SqliteBackend.open(storeFile(config.dataDir), { durability: config.durability, ...ENTRY_CACHE });
   } catch (error) {
     if (isEideticaError(error) && error.code === "STORAGE" && /lock|busy/i.test(error.message)) {
       throw new ConfigError(`the store in ${config.dataDir} is in use by another process (is \`eidetica serve\` running with another data directory setting?)`, { cause: error });
