@@ -69,6 +69,8 @@ export class SqliteBackend implements Backend {
   readonly #sql: Statements;
   readonly #entries: WeightedLru<ID, Entry>;
   readonly #stateRows: number;
+  /** Set when commits fsync (durability "full"): cached states are written without it. */
+  readonly #relaxed: { readonly on: Database.Statement; readonly off: Database.Statement } | undefined;
   #closed = false;
   #droppedStateWrites = 0;
 
@@ -79,6 +81,7 @@ export class SqliteBackend implements Backend {
     // The entry added last stays whatever its size (floor 1).
     this.#entries = new WeightedLru({ count: options.entryCacheSize ?? 10_000, weight: options.entryCacheBytes ?? 16 * 1024 * 1024, floor: 1 });
     this.#stateRows = options.stateCacheRows ?? 10_000;
+    this.#relaxed = options.durability === "normal" ? undefined : { on: db.prepare("PRAGMA synchronous = NORMAL"), off: db.prepare("PRAGMA synchronous = FULL") };
   }
 
   /**
@@ -228,6 +231,9 @@ export class SqliteBackend implements Backend {
    */
   async putCachedState(key: string, state: string): Promise<void> {
     this.#checkOpen();
+    // A cached state need not survive a power loss (it is recomputed), so its write does not
+    // wait for an fsync: the next durable commit's fsync of the WAL covers it anyway.
+    this.#relaxed?.on.run();
     try {
       const { lastInsertRowid } = this.#sql.putState.run(key, state);
       // Prune in steps, keeping at most the configured number of rows.
@@ -235,6 +241,8 @@ export class SqliteBackend implements Backend {
     } catch (error) {
       if (!(error instanceof Database.SqliteError)) throw asStorageError("caching a state", error);
       this.#droppedStateWrites++;
+    } finally {
+      this.#relaxed?.off.run();
     }
   }
 
