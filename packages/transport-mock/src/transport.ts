@@ -121,8 +121,14 @@ export class MockTransport implements SyncTransport {
   }
 
   async #serve(handler: SyncHandler, bytes: Uint8Array, from: SimNode): Promise<Answer> {
-    const context: RequestContext = { remoteAddress: { transportType: SIM_KIND, address: from.name }, transportType: SIM_KIND, peerKey: from.peerKey };
-    // The wire enforces the network's own size limit on the answer.
+    // The handler is told the network's size limit, so that it pages its answers under it; the
+    // wire enforces the limit on the answer.
+    const context: RequestContext = {
+      remoteAddress: { transportType: SIM_KIND, address: from.name },
+      transportType: SIM_KIND,
+      peerKey: from.peerKey,
+      maxMessageBytes: this.#wire.settings.maxMessageBytes,
+    };
     return answerRequest(handler, bytes, context, { maxBytes: Number.POSITIVE_INFINITY, onHandlerError: this.#onHandlerError });
   }
 }

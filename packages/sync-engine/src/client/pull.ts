@@ -63,14 +63,15 @@ export async function pull(
     if (more && next.length === sent.length && next.every((id, i) => id === sent[i])) {
       throw new SyncProtocolError("the peer sent a page that moves nothing forward");
     }
-    if (more) answer = ask(next, false);
-    try {
-      received += await receivePage(context, connection.peer, db, missingEntries, options.atomic === true);
-      context.events.emit("sync:progress", { peer: connection.peer, database: db, direction: "pull", have: received, want: null });
-    } catch (error) {
-      if (more) answer.catch(() => undefined); // the page asked for ahead is not needed now
-      throw error;
+    if (more) {
+      answer = ask(next, false);
+      // It may fail before it is awaited (the peer died while this page is verified): mark it
+      // handled now, so that its failure is this pull's error at the await below (or dropped,
+      // if verifying this page fails first), never an unhandled rejection.
+      answer.catch(() => undefined);
     }
+    received += await receivePage(context, connection.peer, db, missingEntries, options.atomic === true);
+    context.events.emit("sync:progress", { peer: connection.peer, database: db, direction: "pull", have: received, want: null });
     // Holding every tip the server has means holding all it has: no need to ask again.
     if (!more) return { received, pages, theirTips };
     sent = next;
