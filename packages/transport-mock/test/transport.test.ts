@@ -1,5 +1,5 @@
 /** MockTransport itself: names, request context, stopping, closing, handler failures. */
-import { SigningKey, isEideticaError, seededRandom } from "@eidetica/core";
+import { LIMITS, SigningKey, isEideticaError, seededRandom } from "@eidetica/core";
 import { HANDLER_BRAND, isSyncTransport, type SyncResponse } from "@eidetica/protocol";
 import { MockTransport, SIM_KIND, SimNetwork } from "@eidetica/transport-mock";
 import { describe, expect, it } from "vitest";
@@ -21,7 +21,7 @@ describe("MockTransport", () => {
     expect(first.canHandleAddress({ transportType: "http", address: "127.0.0.1:1" })).toBe(false);
   });
 
-  it("tells the handler who called: the sender's address, kind sim, and its peer key", async () => {
+  it("tells the handler who called (the sender's address, kind sim, its peer key) and the network's message limit", async () => {
     const network = new SimNetwork(auto);
     const key = SigningKey.fromSeed(seededRandom(1).bytes(32));
     const client = new MockTransport(network, { peerKey: key.publicKey });
@@ -29,7 +29,7 @@ describe("MockTransport", () => {
     const stub = new StubHandler(echo);
     await server.startServer(stub.handler);
     await client.sendRequest(server.address, numbered(1));
-    expect(stub.calls[0]?.context).toEqual({ remoteAddress: client.address, transportType: "sim", peerKey: key.publicKey });
+    expect(stub.calls[0]?.context).toEqual({ remoteAddress: client.address, transportType: "sim", peerKey: key.publicKey, maxMessageBytes: LIMITS.messageBytes });
   });
 
   it("rejects addresses of other kinds as unreachable", async () => {
