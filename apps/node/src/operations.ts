@@ -3,7 +3,7 @@
  * functions run in the CLI's own process (no server running) and inside `eidetica serve`
  * behind the admin API, so both paths behave the same.
  */
-import { NotFoundError, READ, admin, write, type Database, type ID, type Permission } from "@eidetica/core";
+import { NotFoundError, READ, admin, toPlain, write, type Database, type ID, type Permission } from "@eidetica/core";
 import { parseTicket, type Address } from "@eidetica/protocol";
 import type { EideticaNode } from "./node.js";
 import { NotServingError, UsageError } from "./errors.js";
@@ -74,9 +74,15 @@ async function databaseSummary(node: EideticaNode, db: Database) {
   };
 }
 
+/** The value at `key` of the DocStore `store`: a dotted key is a path, as `put` writes it. */
+async function readKey(db: Database, store: string, key: string): Promise<unknown> {
+  const value = (await db.storeState(store)).get(key);
+  return value === undefined ? undefined : toPlain(value);
+}
+
 /** Waits until `key` of the DocStore `store` in `db` holds `value` (checked on every write). */
 async function waitForValue(db: Database, node: EideticaNode, store: string, key: string, value: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
-  const holds = async () => (await db.storeState(store)).toPlain()[key] === value;
+  const holds = async () => (await readKey(db, store, key)) === value;
   if (await holds()) return;
   await new Promise<void>((resolve, reject) => {
     let checking = false;
@@ -153,7 +159,7 @@ export const operations = {
       const timeoutMs = typeof args["timeoutMs"] === "number" ? args["timeoutMs"] : 30_000;
       await waitForValue(db, context.node, store, key, args["wait"], timeoutMs, context.signal);
     }
-    const value = (await db.storeState(store)).toPlain()[key];
+    const value = await readKey(db, store, key);
     if (value === undefined) throw new NotFoundError(`no key ${JSON.stringify(key)} in ${db.id}`);
     return { db: db.id, key, value };
   },
@@ -171,6 +177,11 @@ export const operations = {
     const via = args["via"];
     const addresses: Address[] = via === undefined ? [...ticket.addresses] : ticket.addresses.filter((a) => a.transportType === via);
     if (addresses.length === 0) throw new UsageError(via === undefined ? "the ticket names no address" : `the ticket names no ${String(via)} address`);
+    // A bootstrap cut off after its entries were all in leaves the database here with sync off
+    // (its settings are written after it becomes visible). Joining again turns sync on, first,
+    // so that the sharer's pushes released by this join's handshake find the database served.
+    const held = (await node.instance.listDatabases()).includes(ticket.database);
+    if (held && !node.sync.store.databases.isEnabled(ticket.database)) await node.sync.enableSync(ticket.database);
     const started = performance.now();
     const off = node.sync.events.on("sync:progress", (event) => {
       if (event.database !== ticket.database || event.direction !== "pull") return;

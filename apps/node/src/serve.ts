@@ -29,6 +29,11 @@ export async function serve(config: NodeConfig, onReady: (ready: ServeReady) => 
   const running = readRuntime(config.dataDir);
   if (running !== undefined) throw new AlreadyServingError(`a node already serves ${config.dataDir} (pid ${running.pid}, admin ${running.admin})`);
   const { logger, pino } = nodeLogger(config.logLevel);
+  // A rejection not handled yet is logged, not fatal. A pull asks for its next page while it
+  // verifies the one before; if the peer dies meanwhile, that request fails before the pull
+  // awaits it (the pull then fails normally). Without this, one dying peer killed the node.
+  const onUnhandled = (reason: unknown) => logger.warn("a promise was rejected before anything handled it", { error: reason instanceof Error ? reason.message : String(reason) });
+  process.on("unhandledRejection", onUnhandled);
   const metrics = prometheusMetrics(logger);
   const node = await openNode(config, { logger, metrics, serving: true });
   try {
@@ -62,6 +67,7 @@ export async function serve(config: NodeConfig, onReady: (ready: ServeReady) => 
     removeRuntime(config.dataDir);
   }
   logger.info("stopped", { reason });
+  process.off("unhandledRejection", onUnhandled);
   pino.flush();
 }
 
