@@ -18,7 +18,7 @@ export function formatResult(command: string, result: unknown): string[] {
     case "put":
       return [`${r["key"]} written in ${r["db"]} (entry ${r["entry"]})`];
     case "get":
-      return [String(r["value"])];
+      return [typeof r["value"] === "string" ? r["value"] : JSON.stringify(r["value"])];
     case "share":
       return [r["ticket"] as string];
     case "join":

@@ -194,6 +194,10 @@ export const operations = {
         { requestingKey: node.instance.deviceKey, permission: parsePermission(args["permission"]), ...(context.signal === undefined ? {} : { signal: context.signal }) },
       );
       const seconds = (performance.now() - started) / 1000;
+      // Writes made while the bootstrap ran, and the sharer's pushes that failed while the
+      // database was not here yet (now waiting for a backoff): a both-ways sync, whose handshake
+      // also tells the sharer's engine this node is reachable, brings them at once.
+      if (context.serving) node.sync.engine.enqueue(result.peer, result.db.id, "sync");
       return {
         db: result.db.id,
         name: (await result.db.name()) ?? null,
