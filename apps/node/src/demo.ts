@@ -6,17 +6,13 @@
  * with their measured delay; then every node shuts down cleanly. Nothing but 127.0.0.1 and ::1
  * is used.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { closeSync, mkdtempSync, openSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import { callNode } from "./admin-client.js";
-import { readRuntime, type RuntimeInfo } from "./runtime-file.js";
-import type { ServeReady } from "./serve.js";
+import { BUILT_CLI, ServeProcess, runCli } from "./processes.js";
 
-/** The built CLI beside this file. */
-const BUILT_CLI = fileURLToPath(new URL("./cli.js", import.meta.url));
 let CLI = BUILT_CLI;
 
 /** Options of {@link runDemo}. */
@@ -42,49 +38,19 @@ export interface DemoReport {
   readonly exitCodes: readonly (number | null)[];
 }
 
-interface Serving {
-  readonly name: string;
-  readonly dataDir: string;
-  readonly child: ChildProcess;
-  readonly runtime: RuntimeInfo;
-  readonly ready: ServeReady;
-  readonly exited: Promise<number | null>;
-}
+type Serving = ServeProcess & { readonly name: string };
 
 /** Runs the CLI to its end; returns stdout, or throws with stderr unless the exit code is allowed. */
-function eidetica(args: readonly string[], options: { allow?: readonly number[]; inheritStderr?: boolean } = {}): Promise<{ code: number; stdout: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ["ignore", "pipe", options.inheritStderr === true ? "inherit" : "pipe"], env: { ...process.env, EIDETICA_LOG_LEVEL: "warn" } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout?.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (code === 0 || (code !== null && options.allow?.includes(code) === true)) resolve({ code, stdout });
-      else reject(new Error(`eidetica ${args.join(" ")} exited ${code}: ${stderr.trim()}`));
-    });
-  });
+async function eidetica(args: readonly string[], options: { allow?: readonly number[]; inheritStderr?: boolean } = {}): Promise<{ code: number; stdout: string }> {
+  const run = await runCli(args, { cli: CLI, inheritStderr: options.inheritStderr === true });
+  if (run.code === 0 || (run.code !== null && options.allow?.includes(run.code) === true)) return { code: run.code, stdout: run.stdout };
+  throw new Error(`eidetica ${args.join(" ")} exited ${run.code}: ${run.stderr.trim()}`);
 }
 
+/** Starts a node whose JSON logs go to <data>/serve.log. */
 async function startServe(name: string, dataDir: string): Promise<Serving> {
-  // The node's JSON logs go to <data>/serve.log.
-  const log = openSync(join(dataDir, "serve.log"), "a");
-  const child = spawn(process.execPath, [CLI, "--data", dataDir, "--json", "serve"], { stdio: ["ignore", "pipe", log], env: { ...process.env, EIDETICA_LOG_LEVEL: process.env["DEMO_LOG_LEVEL"] ?? "info" } });
-  closeSync(log);
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  const stderr = "(see its serve.log)";
-  const ready = await new Promise<ServeReady>((resolve, reject) => {
-    let stdout = "";
-    child.stdout?.on("data", (d: Buffer) => {
-      stdout += d.toString();
-      if (stdout.includes("\n")) resolve(JSON.parse(stdout.slice(0, stdout.indexOf("\n"))) as ServeReady);
-    });
-    void exited.then((code) => reject(new Error(`${name}'s node exited ${code} before it was ready: ${stderr.trim()}`)));
-  });
-  const runtime = readRuntime(dataDir);
-  if (runtime === undefined) throw new Error(`${name}'s node wrote no node.json`);
-  return { name, dataDir, child, runtime, ready, exited };
+  const node = await ServeProcess.start(dataDir, [], { cli: CLI, env: { EIDETICA_LOG_LEVEL: process.env["DEMO_LOG_LEVEL"] ?? "info" }, logFile: join(dataDir, "serve.log") });
+  return Object.assign(node, { name });
 }
 
 const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
@@ -175,7 +141,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
   } finally {
     for (const node of nodes) if (node.child.exitCode === null) node.child.kill("SIGTERM");
   }
-  const exitCodes = await Promise.all(nodes.map((node) => node.exited));
+  const exitCodes = await Promise.all(nodes.map(async (node) => (await node.exited).code));
   say(`\n6. Every node stopped on SIGTERM after flushing its queues (exit codes ${exitCodes.join(", ")}).`);
   say(`\nThe data lives in ${root}:`);
   for (const [name, dir] of Object.entries(dirs)) say(`  ${name.padEnd(6)} ${dir}/node.db  (config.json and serve.log beside it)`);

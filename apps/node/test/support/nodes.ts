@@ -1,50 +1,21 @@
 /**
- * Real node processes for tests: `eidetica` commands run as child processes of the built CLI
- * (`dist/cli.js`), and `eidetica serve` kept running, reached through its admin API.
+ * Real node processes for tests (see `src/processes.ts`): `eidetica` commands of the built CLI
+ * (`dist/cli.js`) run as child processes, and `eidetica serve` kept running.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { callNode } from "../../src/admin-client.js";
-import { readRuntime, type RuntimeInfo } from "../../src/runtime-file.js";
-import type { ServeReady } from "../../src/serve.js";
+import { ServeProcess, runCli, type CliRun } from "../../src/processes.js";
 
-/** The built CLI. */
+/** The built CLI (tests run from `src`, the processes from `dist`). */
 export const CLI = fileURLToPath(new URL("../../dist/cli.js", import.meta.url));
 
-/** The outcome of one CLI run. */
-export interface CliRun {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Environment for child nodes: no inherited `EIDETICA_*`, quiet logs unless asked. */
-function childEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("EIDETICA_")));
-  return { ...env, EIDETICA_LOG_LEVEL: "warn", ...extra };
-}
+export type { CliRun };
 
 /** Runs `eidetica <args>` to its end. */
 export function cli(args: readonly string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: childEnv(options.env), stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`eidetica ${args.join(" ")} did not finish within ${options.timeoutMs ?? 60_000} ms\n${stderr}`));
-    }, options.timeoutMs ?? 60_000);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return runCli(args, { cli: CLI, ...options });
 }
 
 /** Runs a command that must succeed with `--json`, and returns its parsed result. */
@@ -54,61 +25,15 @@ export async function cliJson<T = Record<string, unknown>>(dataDir: string, args
   return JSON.parse(run.stdout.trim().split("\n").pop() as string) as T;
 }
 
-/** A running `eidetica serve`. */
-export class ServingNode {
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  stderr = "";
-
-  private constructor(
-    readonly dataDir: string,
-    readonly child: ChildProcess,
-    readonly ready: ServeReady,
-    readonly runtime: RuntimeInfo,
-    exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>,
-  ) {
-    this.exited = exited;
-  }
-
+/** A running `eidetica serve` of the built CLI. */
+export const ServingNode = {
   /** Starts `eidetica serve` on `dataDir` and waits until it is ready. */
-  static async start(dataDir: string, args: readonly string[] = [], env: NodeJS.ProcessEnv = {}): Promise<ServingNode> {
-    const child = spawn(process.execPath, [CLI, "--data", dataDir, "--json", "serve", ...args], { env: childEnv(env), stdio: ["ignore", "pipe", "pipe"] });
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
-    let stderr = "";
-    child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
-    const ready = await new Promise<ServeReady>((resolve, reject) => {
-      let stdout = "";
-      child.stdout?.on("data", (d: Buffer) => {
-        stdout += d.toString();
-        const newline = stdout.indexOf("\n");
-        if (newline >= 0) resolve(JSON.parse(stdout.slice(0, newline)) as ServeReady);
-      });
-      void exited.then(({ code }) => reject(new Error(`serve exited ${code} before it was ready: ${stderr}`)));
-    });
-    const runtime = readRuntime(dataDir);
-    if (runtime === undefined) throw new Error("serve is ready but wrote no node.json");
-    const node = new ServingNode(dataDir, child, ready, runtime, exited);
-    child.stderr?.on("data", (d: Buffer) => (node.stderr += d.toString()));
-    return node;
-  }
-
-  /** Runs an admin operation on this node. */
-  call<T = Record<string, unknown>>(op: string, args: Record<string, unknown> = {}): Promise<T> {
-    return callNode(this.runtime, op, args) as Promise<T>;
-  }
-
-  /** The address of one kind this node serves. */
-  address(kind: "http" | "iroh"): string {
-    const address = this.ready.addresses.find((a) => a.transportType === kind);
-    if (address === undefined) throw new Error(`the node serves no ${kind}`);
-    return address.address;
-  }
-
-  /** Sends `signal` and waits for the process to end. */
-  async stop(signal: NodeJS.Signals = "SIGTERM"): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
-    return this.exited;
-  }
-}
+  start(dataDir: string, args: readonly string[] = [], env: NodeJS.ProcessEnv = {}): Promise<ServeProcess> {
+    return ServeProcess.start(dataDir, args, { cli: CLI, env });
+  },
+};
+/** A running node, as {@link ServingNode.start} returns it. */
+export type ServingNode = ServeProcess;
 
 /** A temporary folder for the data directories of one test file, removed by `cleanup`. */
 export function tempRoot(prefix: string): { root: string; dir: (name: string) => string; cleanup: () => void } {

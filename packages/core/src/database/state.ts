@@ -24,6 +24,15 @@ import type { EntrySource } from "./entry-source.js";
 const EMPTY = new Doc();
 /** Every this many single-frontier steps of a long walk, the state there is cached too. */
 const CHECKPOINT_EVERY = 512;
+/**
+ * A committed state longer than this (JSON characters) is written to the backend only at every
+ * {@link LARGE_STATE_EVERY}-th commit to its store; in between it is kept in memory only. A store
+ * of 10,000 keys would otherwise write its whole state (~1 MB) on every commit. After a restart,
+ * a read folds at most that many entries onto the last state written.
+ */
+export const LARGE_STATE_CHARS = 64 * 1024;
+/** See {@link LARGE_STATE_CHARS}. */
+export const LARGE_STATE_EVERY = 64;
 
 interface Item {
   readonly entry: Entry;
@@ -63,9 +72,31 @@ export class StateCache {
     return doc;
   }
 
-  /** Records the state of `store` at `tips` (for example right after a commit). */
+  /** Records the state of `store` at `tips` (for example a checkpoint of a long walk). */
   async put(store: string, tips: readonly ID[], state: Doc): Promise<void> {
     await this.#keep(this.#key(store, sortedUniqueIds(tips)), state);
+  }
+
+  /** Commits to each store since its last large state was written (see {@link LARGE_STATE_CHARS}). */
+  readonly #largeSkipped = new Map<string, number>();
+
+  /**
+   * Records the state of `store` right after a commit: always in memory, and in the backend
+   * unless it is large and one was written fewer than {@link LARGE_STATE_EVERY} commits ago.
+   */
+  async putCommitted(store: string, tips: readonly ID[], state: Doc): Promise<void> {
+    const key = this.#key(store, sortedUniqueIds(tips));
+    const text = docToJson(state);
+    this.#memo.set(key, state, text.length);
+    if (text.length > LARGE_STATE_CHARS) {
+      const skipped = (this.#largeSkipped.get(store) ?? 0) + 1;
+      if (skipped < LARGE_STATE_EVERY) {
+        this.#largeSkipped.set(store, skipped);
+        return;
+      }
+      this.#largeSkipped.set(store, 0);
+    }
+    await this.#persist(key, text);
   }
 
   /** Memoizes a state (weighed by its JSON length) and writes it to the backend's cache. */

@@ -155,7 +155,7 @@ export class Transaction {
     const added = await state.lock.run(async () => {
       await verifyEntry(entry, { tree, source: backend, states: state.states, provider: instance.ed25519 });
       const stored = await backend.putEntries([entry], "verified");
-      for (const draft of written) await state.states.put(draft.name, [entry.id], draft.full);
+      for (const draft of written) await state.states.putCommitted(draft.name, [entry.id], draft.full);
       return stored;
     });
     // An identical entry (same parents, writes and key) may already be held: announce it once.
