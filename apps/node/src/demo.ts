@@ -6,7 +6,7 @@
  * with their measured delay; then every node shuts down cleanly. Nothing but 127.0.0.1 and ::1
  * is used.
  */
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -144,7 +144,10 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
   const exitCodes = await Promise.all(nodes.map(async (node) => (await node.exited).code));
   say(`\n6. Every node stopped on SIGTERM after flushing its queues (exit codes ${exitCodes.join(", ")}).`);
   say(`\nThe data lives in ${root}:`);
-  for (const [name, dir] of Object.entries(dirs)) say(`  ${name.padEnd(6)} ${dir}/node.db  (config.json and serve.log beside it)`);
+  for (const [name, dir] of Object.entries(dirs)) {
+    const beside = existsSync(join(dir, "config.json")) ? "config.json and serve.log" : "serve.log";
+    say(`  ${name.padEnd(6)} ${dir}/node.db  (${beside} beside it)`);
+  }
   say("\nRun a node by hand:");
   say(`  node ${CLI} --data ${dirs.bob} serve          # logs as JSON lines on stderr; Ctrl-C stops it`);
   say(`  node ${CLI} --data ${dirs.bob} get notes note-0   # in another terminal, through the running node`);
