@@ -77,13 +77,15 @@ async function fetchInto(context: ClientContext, connection: Connection, db: ID,
       throw new SyncProtocolError(`the peer sent ${rootEntry.id} as the root of ${db}`);
     }
     received += await receivePage(context, connection.peer, db, [rootEntry, ...allEntries], true);
+    context.events.emit("sync:progress", { peer: connection.peer, database: db, direction: "pull", have: received, want: null });
     firstTips = tipsAfter([], [rootEntry, ...allEntries]);
     keyApproved = response.bootstrap.keyApproved;
     grantedPermission = response.bootstrap.grantedPermission;
     // The handshake's challenge is used: the pull signs over a fresh one.
     fresh = await connect(context, connection.address, { ...options, expectedPeer: connection.peer, register: false });
   }
-  const rest = await pull(context, fresh, db, signer, { ...options, atomic: true, firstTips });
+  // The pull's progress counts on from the bootstrap's first page.
+  const rest = await pull(context, fresh, db, signer, { ...options, atomic: true, firstTips, progressFrom: received });
   received += rest.received;
   // The server had nothing more: every tip it reported must be here now.
   for (const tip of rest.theirTips) {

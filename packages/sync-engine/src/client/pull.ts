@@ -39,7 +39,7 @@ export async function pull(
   connection: Connection,
   db: ID,
   signer: SigningKey,
-  options: CallOptions & { readonly atomic?: boolean; readonly firstTips?: readonly ID[] } = {},
+  options: CallOptions & { readonly atomic?: boolean; readonly firstTips?: readonly ID[]; readonly progressFrom?: number } = {},
 ): Promise<PullResult> {
   const { backend } = context.instance;
   const ask = async (tips: readonly ID[], first: boolean) => {
@@ -71,7 +71,7 @@ export async function pull(
       answer.catch(() => undefined);
     }
     received += await receivePage(context, connection.peer, db, missingEntries, options.atomic === true);
-    context.events.emit("sync:progress", { peer: connection.peer, database: db, direction: "pull", have: received, want: null });
+    context.events.emit("sync:progress", { peer: connection.peer, database: db, direction: "pull", have: (options.progressFrom ?? 0) + received, want: null });
     // Holding every tip the server has means holding all it has: no need to ask again.
     if (!more) return { received, pages, theirTips };
     sent = next;
