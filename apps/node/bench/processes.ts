@@ -5,7 +5,7 @@
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { ServeProcess, runCli } from "../src/processes.js";
+import { ServeProcess, runCliJson } from "../src/processes.js";
 
 /** The built CLI the child processes run. */
 export const CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
@@ -18,10 +18,8 @@ export function assertBuilt(): void {
 }
 
 /** Runs `eidetica --data <dataDir> --json <args>` to its end; returns its last stdout line, parsed. */
-export async function cliJson<T>(dataDir: string, args: readonly string[], timeoutMs = 60_000): Promise<T> {
-  const run = await runCli(["--data", dataDir, "--json", ...args], { cli: CLI, nodeArgs, timeoutMs });
-  if (run.code !== 0) throw new Error(`eidetica ${args.join(" ")} exited ${run.code}: ${run.stderr}`);
-  return JSON.parse(run.stdout.trim().split("\n").pop() as string) as T;
+export function cliJson<T>(dataDir: string, args: readonly string[], timeoutMs = 60_000): Promise<T> {
+  return runCliJson<T>(dataDir, args, { cli: CLI, nodeArgs, timeoutMs });
 }
 
 /** A running `eidetica serve` for the bench. */

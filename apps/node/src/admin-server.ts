@@ -12,6 +12,7 @@ import { describeError } from "./errors.js";
 import type { PrometheusMetrics } from "./metrics.js";
 import type { EideticaNode } from "./node.js";
 import { isOperationName, runOperation } from "./operations.js";
+import { splitHostPort } from "./ports.js";
 
 /** What the admin server serves. */
 export interface AdminServerOptions {
@@ -21,11 +22,6 @@ export interface AdminServerOptions {
   readonly logger: Logger;
   /** `host:port`; port 0 picks one. */
   readonly bind: string;
-}
-
-function splitBind(bind: string): { host: string; port: number } {
-  const at = bind.lastIndexOf(":");
-  return { host: bind.slice(0, at).replace(/^\[|\]$/g, ""), port: Number(bind.slice(at + 1)) };
 }
 
 /** Starts the admin server; returns it and its URL. */
@@ -75,7 +71,7 @@ export async function startAdminServer(options: AdminServerOptions): Promise<{ s
     return reply.type("application/x-ndjson").send(stream);
   });
 
-  const { host, port } = splitBind(options.bind);
+  const { host, port } = splitHostPort(options.bind);
   await server.listen({ host, port });
   const address = server.server.address();
   const bound = typeof address === "object" && address !== null ? address.port : port;

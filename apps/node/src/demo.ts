@@ -13,8 +13,6 @@ import { pathToFileURL } from "node:url";
 import { callNode } from "./admin-client.js";
 import { BUILT_CLI, ServeProcess, runCli } from "./processes.js";
 
-let CLI = BUILT_CLI;
-
 /** Options of {@link runDemo}. */
 export interface DemoOptions {
   /** Where the three data directories go. Default: a new temporary folder. */
@@ -41,15 +39,15 @@ export interface DemoReport {
 type Serving = ServeProcess & { readonly name: string };
 
 /** Runs the CLI to its end; returns stdout, or throws with stderr unless the exit code is allowed. */
-async function eidetica(args: readonly string[], options: { allow?: readonly number[]; inheritStderr?: boolean } = {}): Promise<{ code: number; stdout: string }> {
-  const run = await runCli(args, { cli: CLI, inheritStderr: options.inheritStderr === true });
+async function eidetica(cli: string, args: readonly string[], options: { allow?: readonly number[]; inheritStderr?: boolean } = {}): Promise<{ code: number; stdout: string }> {
+  const run = await runCli(args, { cli, inheritStderr: options.inheritStderr === true });
   if (run.code === 0 || (run.code !== null && options.allow?.includes(run.code) === true)) return { code: run.code, stdout: run.stdout };
   throw new Error(`eidetica ${args.join(" ")} exited ${run.code}: ${run.stderr.trim()}`);
 }
 
 /** Starts a node whose JSON logs go to <data>/serve.log. */
-async function startServe(name: string, dataDir: string): Promise<Serving> {
-  const node = await ServeProcess.start(dataDir, [], { cli: CLI, env: { EIDETICA_LOG_LEVEL: process.env["DEMO_LOG_LEVEL"] ?? "info" }, logFile: join(dataDir, "serve.log") });
+async function startServe(cli: string, name: string, dataDir: string): Promise<Serving> {
+  const node = await ServeProcess.start(dataDir, [], { cli, env: { EIDETICA_LOG_LEVEL: process.env["DEMO_LOG_LEVEL"] ?? "info" }, logFile: join(dataDir, "serve.log") });
   return Object.assign(node, { name });
 }
 
@@ -66,14 +64,14 @@ const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[
  */
 export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
   const say = options.say ?? ((line: string) => console.log(line));
-  CLI = options.cli ?? BUILT_CLI;
+  const cli = options.cli ?? BUILT_CLI;
   const root = options.root ?? mkdtempSync(join(tmpdir(), "eidetica-demo-"));
   const dirs = { alice: join(root, "alice"), bob: join(root, "bob"), carol: join(root, "carol") };
   const nodes: Serving[] = [];
   const shown = (args: string[]) => `$ eidetica ${args.map((a) => (a.includes(" ") ? JSON.stringify(a) : a)).join(" ")}`;
   const run = async (args: string[], allow: number[] = []) => {
     say(shown(args));
-    const { code, stdout } = await eidetica(args, { allow });
+    const { code, stdout } = await eidetica(cli, args, { allow });
     for (const line of stdout.trim().split("\n")) if (line !== "") say(`  ${line}`);
     return { code, stdout };
   };
@@ -83,7 +81,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
     await run(["--data", dirs.alice, "init"]);
     await run(["--data", dirs.bob, "init", "--no-iroh"]);
     await run(["--data", dirs.carol, "init", "--no-http"]);
-    for (const [name, dir] of Object.entries(dirs)) nodes.push(await startServe(name, dir));
+    for (const [name, dir] of Object.entries(dirs)) nodes.push(await startServe(cli, name, dir));
     const [alice, bob, carol] = nodes as [Serving, Serving, Serving];
     for (const node of nodes) say(`  ${node.name} serves (pid ${node.ready.pid}) on ${node.ready.addresses.map((a) => `${a.transportType}:${a.address.length > 40 ? `${a.address.slice(0, 36)}…` : a.address}`).join(", ")}`);
 
@@ -104,7 +102,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
         await run(["--data", dirs.alice, "requests", "approve", requestId]);
       }
       say(shown(["--data", node.dataDir, "join", "--via", via, "<ticket>"]));
-      const joined = await eidetica(["--data", node.dataDir, "join", "--via", via, ticket], { inheritStderr: options.showProgress !== false });
+      const joined = await eidetica(cli, ["--data", node.dataDir, "join", "--via", via, ticket], { inheritStderr: options.showProgress !== false });
       say(`  ${joined.stdout.trim()}`);
     }
 
@@ -149,9 +147,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
     say(`  ${name.padEnd(6)} ${dir}/node.db  (${beside} beside it)`);
   }
   say("\nRun a node by hand:");
-  say(`  node ${CLI} --data ${dirs.bob} serve          # logs as JSON lines on stderr; Ctrl-C stops it`);
-  say(`  node ${CLI} --data ${dirs.bob} get notes note-0   # in another terminal, through the running node`);
-  say(`  node ${CLI} --help`);
+  say(`  node ${cli} --data ${dirs.bob} serve          # logs as JSON lines on stderr; Ctrl-C stops it`);
+  say(`  node ${cli} --data ${dirs.bob} get notes note-0   # in another terminal, through the running node`);
+  say(`  node ${cli} --help`);
   return { root, delays, exitCodes };
 }
 

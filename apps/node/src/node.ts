@@ -112,11 +112,12 @@ export async function openNode(config: NodeConfig, options: OpenNodeOptions = {}
     approval: config.approval === "auto" ? autoApprove() : manualApproval,
     ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
   });
-  const binds = options.serving === true ? await stickyBinds(config.dataDir, config.http.bind, config.iroh.bind) : { http: config.http.bind, iroh: [...config.iroh.bind] };
-  const http = config.http.enabled ? new HttpTransport({ bind: binds.http, signingKey: instance.deviceKey }) : undefined;
-  const iroh = config.iroh.enabled
-    ? new IrohTransport({ secretKey: await irohSecretKey(sync.store, instance.deviceKey), relay: config.iroh.relay, bind: binds.iroh })
-    : undefined;
+  const enabled = { ...(config.http.enabled ? { http: config.http.bind } : {}), ...(config.iroh.enabled ? { iroh: config.iroh.bind } : {}) };
+  const binds = options.serving === true ? await stickyBinds(config.dataDir, enabled) : enabled;
+  const http = binds.http === undefined ? undefined : new HttpTransport({ bind: binds.http, signingKey: instance.deviceKey });
+  const iroh = binds.iroh === undefined
+    ? undefined
+    : new IrohTransport({ secretKey: await irohSecretKey(sync.store, instance.deviceKey), relay: config.iroh.relay, bind: binds.iroh });
   for (const transport of [http, iroh]) if (transport !== undefined) sync.addTransport(transport);
 
   let serving = false;
@@ -131,7 +132,7 @@ export async function openNode(config: NodeConfig, options: OpenNodeOptions = {}
       for (const { transport, error } of failed) logger.error("a sync server did not start", { transport: transport.kind, error: String(error) });
       if (failed.length > 0) throw new ConfigError(`${failed.map((f) => f.transport.kind).join(" and ")} server did not start: ${String(failed[0]?.error)}`);
       serving = true;
-      rememberBinds(config.dataDir, { ...(http === undefined ? {} : { http: binds.http }), ...(iroh === undefined ? {} : { iroh: binds.iroh }) });
+      rememberBinds(config.dataDir, binds);
       await sync.start();
       logger.info("catching up with related peers", { syncs: await catchUp(sync) });
     },
@@ -145,10 +146,7 @@ export async function openNode(config: NodeConfig, options: OpenNodeOptions = {}
           logger.warn("pushes still pending at shutdown; they are kept and retried at the next start", report === "timeout" ? { timeoutMs: SHUTDOWN_FLUSH_MS } : { failed: report.failed.length });
         }
       }
-      await sync.stop();
-      logger.debug("engine stopped");
       await sync.close();
-      logger.debug("servers stopped");
       await instance.close();
     },
   };

@@ -4,9 +4,10 @@
  * kept in `<data>/ports.json`; so the addresses peers stored (and tickets given out) stay valid.
  */
 import { createSocket } from "node:dgram";
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
+import { writeOwnerFile } from "./owner-file.js";
 
 /** The remembered choices: the HTTP bind and the iroh binds. */
 export interface RememberedPorts {
@@ -69,18 +70,21 @@ function read(dataDir: string): RememberedPorts {
   }
 }
 
-/** Chooses the HTTP and iroh binds for this run and remembers them. */
-export async function stickyBinds(dataDir: string, http: string, iroh: readonly string[]): Promise<{ http: string; iroh: string[] }> {
+/**
+ * Chooses this run's binds for the transports given (an absent one is not probed): each
+ * configured `host:0` becomes the port remembered from the last run if it is free, else a free
+ * one. {@link rememberBinds} keeps the choice once the servers run.
+ */
+export async function stickyBinds(dataDir: string, configured: RememberedPorts): Promise<RememberedPorts> {
   const remembered = read(dataDir);
-  const chosen = {
-    http: await sticky("tcp", http, remembered.http),
-    iroh: await Promise.all(iroh.map((bind, i) => sticky("udp", bind, remembered.iroh?.[i]))),
+  const { http, iroh } = configured;
+  return {
+    ...(http === undefined ? {} : { http: await sticky("tcp", http, remembered.http) }),
+    ...(iroh === undefined ? {} : { iroh: await Promise.all(iroh.map((bind, i) => sticky("udp", bind, remembered.iroh?.[i]))) }),
   };
-  return chosen;
 }
 
 /** Keeps the binds a run used. */
 export function rememberBinds(dataDir: string, binds: RememberedPorts): void {
-  writeFileSync(`${file(dataDir)}.tmp`, JSON.stringify(binds), { mode: 0o600 });
-  renameSync(`${file(dataDir)}.tmp`, file(dataDir));
+  writeOwnerFile(file(dataDir), JSON.stringify(binds));
 }

@@ -63,6 +63,16 @@ export function runCli(args: readonly string[], options: ProcessOptions & { read
   });
 }
 
+/**
+ * Runs `eidetica --data <dataDir> --json <args>`, which must succeed, and returns its result (the
+ * last line it printed, parsed).
+ */
+export async function runCliJson<T>(dataDir: string, args: readonly string[], options: ProcessOptions & { readonly timeoutMs?: number } = {}): Promise<T> {
+  const run = await runCli(["--data", dataDir, "--json", ...args], options);
+  if (run.code !== 0) throw new Error(`eidetica ${args.join(" ")} exited ${run.code}: ${run.stderr}`);
+  return JSON.parse(run.stdout.trim().split("\n").pop() as string) as T;
+}
+
 /** A running `eidetica serve`. */
 export class ServeProcess {
   /** What it wrote to stderr (empty when its logs go to a file). */

@@ -41,6 +41,7 @@ export class ProgressBar {
 
   /** The final line, complete. */
   finish(progress: Progress): void {
-    this.#stream.write(`${this.#stream.isTTY && this.#drawn ? "\r" : ""}${ProgressBar.line(this.#label, progress, this.#frame, true)}\u001b[K\n`.replace(this.#stream.isTTY ? "" : "\u001b[K", ""));
+    const tty = this.#stream.isTTY === true;
+    this.#stream.write(`${tty && this.#drawn ? "\r" : ""}${ProgressBar.line(this.#label, progress, this.#frame, true)}${tty ? "\u001b[K" : ""}\n`);
   }
 }

@@ -4,8 +4,9 @@
  * only). The CLI finds a running node through it; a file left by a killed node is recognised as
  * stale because its process is gone.
  */
-import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { writeOwnerFile } from "./owner-file.js";
 
 /** What `node.json` holds. */
 export interface RuntimeInfo {
@@ -42,8 +43,7 @@ export function readRuntime(dataDir: string): RuntimeInfo | undefined {
 
 /** Writes `node.json` (owner-only, atomically). */
 export function writeRuntime(dataDir: string, info: RuntimeInfo): void {
-  writeFileSync(`${file(dataDir)}.tmp`, JSON.stringify(info, null, 2), { mode: 0o600 });
-  renameSync(`${file(dataDir)}.tmp`, file(dataDir));
+  writeOwnerFile(file(dataDir), JSON.stringify(info, null, 2));
 }
 
 /** Removes `node.json`. */

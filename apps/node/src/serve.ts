@@ -61,7 +61,6 @@ export async function serve(config: NodeConfig, onReady: (ready: ServeReady) => 
   logger.info("shutting down: flushing push queues", { reason });
   try {
     await admin.server.close();
-    logger.debug("admin server closed");
     await node.close();
   } finally {
     removeRuntime(config.dataDir);

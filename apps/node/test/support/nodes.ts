@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ServeProcess, runCli, type CliRun } from "../../src/processes.js";
+import { ServeProcess, runCli, runCliJson, type CliRun } from "../../src/processes.js";
 
 /** The built CLI (tests run from `src`, the processes from `dist`). */
 export const CLI = fileURLToPath(new URL("../../dist/cli.js", import.meta.url));
@@ -19,10 +19,8 @@ export function cli(args: readonly string[], options: { env?: NodeJS.ProcessEnv;
 }
 
 /** Runs a command that must succeed with `--json`, and returns its parsed result. */
-export async function cliJson<T = Record<string, unknown>>(dataDir: string, args: readonly string[]): Promise<T> {
-  const run = await cli(["--data", dataDir, "--json", ...args]);
-  if (run.code !== 0) throw new Error(`eidetica ${args.join(" ")} exited ${run.code}: ${run.stderr}`);
-  return JSON.parse(run.stdout.trim().split("\n").pop() as string) as T;
+export function cliJson<T = Record<string, unknown>>(dataDir: string, args: readonly string[]): Promise<T> {
+  return runCliJson<T>(dataDir, args, { cli: CLI });
 }
 
 /** A running `eidetica serve` of the built CLI. */
