@@ -49,6 +49,8 @@ export class StateCache {
   undecodable = 0;
   /** Cached states the backend failed to keep (caching is best effort; the state is recomputed later). */
   cacheWriteFailures = 0;
+  /** Commits to each store since its last large state was written (see {@link LARGE_STATE_CHARS}). */
+  readonly #largeSkipped = new Map<string, number>();
   /** @internal Settings closures by pinned tips, for verification (see verify.ts). */
   readonly settingsClosures = new BoundedMap<string, ReadonlySet<ID>>(256);
 
@@ -77,32 +79,26 @@ export class StateCache {
     await this.#keep(this.#key(store, sortedUniqueIds(tips)), state);
   }
 
-  /** Commits to each store since its last large state was written (see {@link LARGE_STATE_CHARS}). */
-  readonly #largeSkipped = new Map<string, number>();
-
   /**
    * Records the state of `store` right after a commit: always in memory, and in the backend
    * unless it is large and one was written fewer than {@link LARGE_STATE_EVERY} commits ago.
    */
   async putCommitted(store: string, tips: readonly ID[], state: Doc): Promise<void> {
-    const key = this.#key(store, sortedUniqueIds(tips));
-    const text = docToJson(state);
-    this.#memo.set(key, state, text.length);
-    if (text.length > LARGE_STATE_CHARS) {
-      const skipped = (this.#largeSkipped.get(store) ?? 0) + 1;
-      if (skipped < LARGE_STATE_EVERY) {
-        this.#largeSkipped.set(store, skipped);
-        return;
-      }
-      this.#largeSkipped.set(store, 0);
-    }
-    await this.#persist(key, text);
+    await this.#keep(this.#key(store, sortedUniqueIds(tips)), state, store);
   }
 
-  /** Memoizes a state (weighed by its JSON length) and writes it to the backend's cache. */
-  async #keep(key: string, state: Doc): Promise<void> {
+  /**
+   * Memoizes a state (weighed by its JSON length) and writes it to the backend's cache; given
+   * the store of a commit, a large state is written only every {@link LARGE_STATE_EVERY}-th time.
+   */
+  async #keep(key: string, state: Doc, committedTo?: string): Promise<void> {
     const text = docToJson(state);
     this.#memo.set(key, state, text.length);
+    if (committedTo !== undefined && text.length > LARGE_STATE_CHARS) {
+      const skipped = (this.#largeSkipped.get(committedTo) ?? 0) + 1;
+      this.#largeSkipped.set(committedTo, skipped % LARGE_STATE_EVERY);
+      if (skipped < LARGE_STATE_EVERY) return;
+    }
     await this.#persist(key, text);
   }
 
