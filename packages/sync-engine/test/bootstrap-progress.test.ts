@@ -3,24 +3,20 @@
  * and ends at the number of entries received (the first page came in the bootstrap response,
  * the rest in the pull after it, which counts on).
  */
-import { Instance, write } from "@eidetica/core";
+import { write } from "@eidetica/core";
 import { appendSignedChain } from "@eidetica/core/workloads";
-import { Sync, silentLogger } from "@eidetica/sync-engine";
-import { MockTransport, SimNetwork } from "@eidetica/transport-mock";
 import { describe, expect, it } from "vitest";
+import { world } from "./support/world.js";
 
 describe("bootstrap progress", () => {
   it("rises page by page to the entries received", async () => {
-    const network = new SimNetwork({ time: { mode: "virtual", autoRun: true }, maxMessageBytes: 128 * 1024 });
-    const alice = await Instance.create();
-    const bob = await Instance.create();
-    const server = await Sync.create(alice, { transports: [new MockTransport(network, { name: "alice", peerKey: alice.id })], logger: silentLogger });
-    await server.startServers();
+    const w = world(1, { maxMessageBytes: 128 * 1024 });
+    const { instance: alice, sync: server } = await w.node("alice");
+    const { instance: bob, sync: client } = await w.node("bob", { serve: false });
     const db = await alice.createDatabase({ name: "paged" });
     await db.withTransaction(async (txn) => (await txn.settings()).setAuthKey(bob.id, { permission: write(10), status: "Active" }));
     await appendSignedChain(db, 600);
     await server.enableSync(db.id);
-    const client = await Sync.create(bob, { transports: [new MockTransport(network, { name: "bob", peerKey: bob.id })], logger: silentLogger });
     const have: number[] = [];
     client.events.on("sync:progress", (event) => event.direction === "pull" && have.push(event.have));
 
