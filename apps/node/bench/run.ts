@@ -10,6 +10,7 @@
  *   and verified on B; then `get` of the last key and `status` confirm all 10,000 are there.
  *   Median of BENCH_RUNS runs (default 5), a fresh B each run. Goal < 2.0 s (stretch 1.0 s);
  *   automerge-repo replicated the same workload in 1.9-2.2 s.
+ * `BENCH_SOURCE_DIR` keeps node A (built there once) for repeated runs; `BENCH_RUNS` sets the runs.
  * - node_b_rss_mb_after_join: node B's resident memory right after its join (median).
  * - local_commit_per_s@10000: single small commits per second (core's `commitRate`, durability
  *   "full": each commit durable when it returns) in this process, on a copy of A's node.db
@@ -19,7 +20,7 @@
  *   another copy of A's node.db. admin_put_data_store_per_s@10000: `put` to the DocStore
  *   `data` (the CLI's default), whose state holds the 10,000 keys, on the same node.
  */
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -64,6 +65,28 @@ async function buildSource(dataDir: string): Promise<ID> {
   }
   await instance.close();
   return db.id;
+}
+
+/**
+ * Node A's data directory in `dataDir`: built by {@link buildSource}, or, when the environment
+ * names `BENCH_SOURCE_DIR`, copied from there (and built there first if it holds none), so that
+ * repeated runs skip the minutes of building it.
+ */
+async function source(dataDir: string): Promise<ID> {
+  const kept = process.env["BENCH_SOURCE_DIR"];
+  if (kept === undefined || kept === "") {
+    log(`writing ${WRITES.toLocaleString("en-US")} commits into node A's store…`);
+    return buildSource(dataDir);
+  }
+  const idFile = join(kept, "bench-db-id");
+  if (!existsSync(idFile)) {
+    log(`writing ${WRITES.toLocaleString("en-US")} commits into ${kept} (kept for later runs)…`);
+    rmSync(kept, { recursive: true, force: true });
+    const id = await buildSource(kept);
+    writeFileSync(idFile, id);
+  }
+  cpSync(kept, dataDir, { recursive: true });
+  return readFileSync(idFile, "utf8") as ID;
 }
 
 interface JoinRun {
@@ -120,10 +143,9 @@ async function main(): Promise<void> {
     // The figures are wall-clock times on whatever else the machine runs: say how busy it was.
     const load = () => loadavg().map((n) => n.toFixed(2)).join(" ");
     log(`load average at the start: ${load()}`);
-    log(`writing ${WRITES.toLocaleString("en-US")} commits into node A's store…`);
     let started = performance.now();
-    const db = await buildSource(dir("a"));
-    log(`written in ${seconds(started).toFixed(1)} s`);
+    const db = await source(dir("a"));
+    log(`node A ready in ${seconds(started).toFixed(1)} s`);
     cpSync(dir("a"), dir("commit"), { recursive: true });
     cpSync(dir("a"), dir("put"), { recursive: true });
 

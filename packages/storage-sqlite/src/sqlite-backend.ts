@@ -113,19 +113,21 @@ export class SqliteBackend implements Backend {
     const code = VERIFICATION_CODES[status];
     const write = this.#db.transaction((batch: readonly Entry[]) => {
       const added: ID[] = [];
+      const tips = new TipChanges();
       for (const entry of batch) {
         const id = entry.id;
         const tree = entry.rootId;
         if (sql.insertEntry.run(id, tree, entry.isRoot ? 1 : 0, code, entry.height, entry.encode()).changes === 0) continue;
         for (const parent of entry.parents) sql.insertTreeParent.run(id, parent);
-        updateTips(sql, tree, "", id, entry.parents, (p) => sql.isNamedTreeParent.get(p) !== undefined);
+        tips.add(tree, "", id, entry.parents);
         for (const subtree of entry.subtrees) {
           sql.insertSubtree.run(id, subtree.name, tree, entry.storeHeight(subtree.name));
           for (const parent of subtree.parents) sql.insertStoreParent.run(id, parent, subtree.name);
-          updateTips(sql, tree, subtree.name, id, subtree.parents, (p) => sql.isNamedStoreParent.get(p, subtree.name) !== undefined);
+          tips.add(tree, subtree.name, id, subtree.parents);
         }
         added.push(id);
       }
+      tips.apply(sql);
       return added;
     });
     const added = storageCall("storing entries", () => write.immediate(entries));
@@ -305,9 +307,38 @@ export class SqliteBackend implements Backend {
   }
 }
 
-function updateTips(sql: Statements, tree: ID, store: string, id: ID, parents: readonly ID[], named: (p: ID) => boolean): void {
-  for (const parent of parents) sql.deleteTip.run(tree, store, parent);
-  if (!named(id)) sql.insertTip.run(tree, store, id);
+/**
+ * The tip changes of one batch, applied once per (database, store) it touched: a parent the
+ * batch names stops being a tip, and an entry of the batch becomes one unless a stored entry
+ * names it as a parent (it can arrive after its children). Within a batch, an entry that is a
+ * parent of another never becomes a tip, so a page of a long chain costs one deletion and one
+ * insertion instead of one of each per entry.
+ */
+class TipChanges {
+  readonly #groups = new Map<string, { readonly tree: ID; readonly store: string; readonly added: ID[]; readonly parents: Set<ID> }>();
+
+  add(tree: ID, store: string, id: ID, parents: readonly ID[]): void {
+    const key = `${tree}\n${store}`;
+    let group = this.#groups.get(key);
+    if (group === undefined) {
+      group = { tree, store, added: [], parents: new Set() };
+      this.#groups.set(key, group);
+    }
+    group.added.push(id);
+    for (const parent of parents) group.parents.add(parent);
+  }
+
+  apply(sql: Statements): void {
+    for (const { tree, store, added, parents } of this.#groups.values()) {
+      const inBatch = new Set(added);
+      for (const parent of parents) if (!inBatch.has(parent)) sql.deleteTip.run(tree, store, parent);
+      for (const id of added) {
+        if (parents.has(id)) continue;
+        const named = store === "" ? sql.isNamedTreeParent.get(id) : sql.isNamedStoreParent.get(id, store);
+        if (named === undefined) sql.insertTip.run(tree, store, id);
+      }
+    }
+  }
 }
 
 /**

@@ -22,8 +22,12 @@ import { sortedUniqueIds, type ID } from "../id/id.js";
 import type { EntrySource } from "./entry-source.js";
 
 const EMPTY = new Doc();
-/** Every this many single-frontier steps of a long walk, the state there is cached too. */
-const CHECKPOINT_EVERY = 512;
+/**
+ * A long walk caches the state at a single-frontier step once it has folded at least this many
+ * entries since its last checkpoint, and at least as many characters of store data as the last
+ * checkpoint's state holds (see {@link StateCache.stateAt}).
+ */
+export const CHECKPOINT_EVERY = 512;
 /**
  * A committed state longer than this (JSON characters) is written to the backend only at every
  * {@link LARGE_STATE_EVERY}-th commit to its store; in between it is kept in memory only. A store
@@ -90,16 +94,18 @@ export class StateCache {
   /**
    * Memoizes a state (weighed by its JSON length) and writes it to the backend's cache; given
    * the store of a commit, a large state is written only every {@link LARGE_STATE_EVERY}-th time.
+   * Returns the state's JSON length.
    */
-  async #keep(key: string, state: Doc, committedTo?: string): Promise<void> {
+  async #keep(key: string, state: Doc, committedTo?: string): Promise<number> {
     const text = docToJson(state);
     this.#memo.set(key, state, text.length);
     if (committedTo !== undefined && text.length > LARGE_STATE_CHARS) {
       const skipped = (this.#largeSkipped.get(committedTo) ?? 0) + 1;
       this.#largeSkipped.set(committedTo, skipped % LARGE_STATE_EVERY);
-      if (skipped < LARGE_STATE_EVERY) return;
+      if (skipped < LARGE_STATE_EVERY) return text.length;
     }
     await this.#persist(key, text);
+    return text.length;
   }
 
   // A failed cache write must not fail the read or the commit that caused it: count it.
@@ -164,18 +170,26 @@ export class StateCache {
 
     // The writes are folded in runs (Doc.mergeAll: one copy of the state per run, not one per
     // entry, so a long walk costs O(entries + keys), not O(entries × keys)).
+    // Checkpoints: writing one costs about its state's length, so the walk writes the next only
+    // once it has folded as much store data as the last one held. A small state (a counter) is
+    // checkpointed every CHECKPOINT_EVERY entries; a large one (10,000 keys) rarely, since
+    // refolding the entries after it costs less than writing it.
     let state = base;
     let run: Doc[] = [];
     let sinceCheckpoint = 0;
+    let foldedChars = 0;
+    let lastCheckpointChars = 0;
     for (let i = visited.length - 1; i >= 0; i--) {
       const item = visited[i] as Item;
       run.push(this.dataOf(item.entry, store));
       sinceCheckpoint++;
-      if (single[i] === true && i > 0 && sinceCheckpoint >= CHECKPOINT_EVERY) {
+      foldedChars += item.entry.storeData(store)?.length ?? 0;
+      if (single[i] === true && i > 0 && sinceCheckpoint >= CHECKPOINT_EVERY && foldedChars >= lastCheckpointChars) {
         sinceCheckpoint = 0;
+        foldedChars = 0;
         state = state.mergeAll(run);
         run = [];
-        await this.put(store, [item.id], state);
+        lastCheckpointChars = await this.#keep(this.#key(store, [item.id]), state);
       } else if (run.length >= CHECKPOINT_EVERY) {
         state = state.mergeAll(run);
         run = [];
